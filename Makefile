@@ -1,0 +1,86 @@
+# bytetap top-level Makefile.
+#
+#   make            bin/bytetap (and vm-module/bytetap.ko when kernel headers exist)
+#   make check      every test; the last line is "N passed, N failed"
+#   make asan       bin/bytetap-asan and the unit tests built with ASan+UBSan
+#   make clean
+#
+# Layout: every bytecode/*.c is the freestanding VM core (also built into the
+# module); every userland/*.c is the compiler and front end; userland/main.c
+# holds main().  selftests/unit/*.c are test programs, one behaviour area each,
+# linked against everything but main.o.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wshadow=local
+CPPFLAGS_ALL := -Ibytecode -Iuserland -D_GNU_SOURCE
+STD     := -std=gnu11
+LDLIBS  := -lelf -ldw
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+CORE_SRC := $(wildcard bytecode/*.c)
+USER_SRC := $(filter-out userland/main.c,$(wildcard userland/*.c))
+UNIT_SRC := $(wildcard selftests/unit/*.c)
+
+OBJ_DIR      := build/o
+ASAN_DIR     := build/asan
+CORE_OBJ     := $(CORE_SRC:%.c=$(OBJ_DIR)/%.o)
+USER_OBJ     := $(USER_SRC:%.c=$(OBJ_DIR)/%.o)
+CORE_OBJ_SAN := $(CORE_SRC:%.c=$(ASAN_DIR)/%.o)
+USER_OBJ_SAN := $(USER_SRC:%.c=$(ASAN_DIR)/%.o)
+UNIT_BIN     := $(UNIT_SRC:selftests/unit/%.c=build/unit/%)
+UNIT_BIN_SAN := $(UNIT_SRC:selftests/unit/%.c=build/unit-asan/%)
+
+# The kernel build tree: KDIR=... wins; else the running kernel's; else the
+# newest one installed under /lib/modules.
+KDIR ?= $(shell for d in /lib/modules/$$(uname -r)/build $$(ls -d /lib/modules/*/build 2>/dev/null | sort -V -r); do \
+	  [ -f $$d/Makefile ] && { echo $$d; break; }; done)
+
+.PHONY: all user module asan check unit clean
+all: user module
+
+user: bin/bytetap
+
+bin/bytetap: $(OBJ_DIR)/userland/main.o $(USER_OBJ) $(CORE_OBJ)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+bin/bytetap-asan: $(ASAN_DIR)/userland/main.o $(USER_OBJ_SAN) $(CORE_OBJ_SAN)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+$(OBJ_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(CFLAGS) $(WARN) $(CPPFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(ASAN_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) $(CPPFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+build/unit/%: selftests/unit/%.c $(USER_OBJ) $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(CFLAGS) $(WARN) $(CPPFLAGS_ALL) -o $@ $^ $(LDLIBS)
+
+build/unit-asan/%: selftests/unit/%.c $(USER_OBJ_SAN) $(CORE_OBJ_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) $(CPPFLAGS_ALL) -o $@ $^ $(LDLIBS)
+
+asan: bin/bytetap-asan $(UNIT_BIN_SAN)
+
+unit: $(UNIT_BIN) $(UNIT_BIN_SAN)
+
+module:
+	@if [ -z "$(KDIR)" ]; then \
+	  echo "bytetap: no kernel headers found (install linux-headers-$$(uname -r) or set KDIR=...); built the user-space parts only"; \
+	elif [ -d vm-module ] && [ -f vm-module/Kbuild ]; then \
+	  $(MAKE) -C $(KDIR) M=$(CURDIR) modules; \
+	fi
+
+check: bin/bytetap bin/bytetap-asan unit
+	@selftests/run
+
+clean:
+	rm -rf build bin
+	@if [ -n "$(KDIR)" ] && [ -f vm-module/Kbuild ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1 || true; fi
+
+-include $(shell find build -name '*.d' 2>/dev/null)

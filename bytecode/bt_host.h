@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bt_host.h - what the VM core asks of the place it runs in.
+ *
+ * The VM core (bytecode/) is linked into two hosts: the kernel module
+ * (vm-module/) and the user runtime (userland/rt_user.c).  Each host
+ * defines these functions; there are no function pointers, so the calls
+ * are direct and CFI-clean.  Every function here may be called from probe
+ * context in the kernel: none may sleep, allocate or spin without bound.
+ */
+#ifndef BT_HOST_H
+#define BT_HOST_H
+
+#include "bt_types.h"
+
+struct bt_ctx;
+
+/*
+ * Output records.  The VM never formats text for output: it emits compact
+ * records that user space formats.  bt_host_out_reserve() returns space
+ * for one record of len bytes (a multiple of 8) in the current CPU's
+ * buffer, or NULL when the buffer is full - the VM then counts a drop.
+ * The record becomes visible to the reader on bt_host_out_commit().
+ */
+void *bt_host_out_reserve(struct bt_ctx *ctx, uint32_t len);
+void bt_host_out_commit(struct bt_ctx *ctx, void *rec);
+
+/*
+ * A HOST builtin (bt_builtin.h): ints in iargs[], strings in sargs[],
+ * result in *iret or in sret (capacity sret_cap, always NUL-terminated).
+ * Returns 0, or a negative value after calling bt_ctx_fail() with the
+ * error text (e.g. a faulting read), which raises a runtime error.
+ */
+int bt_host_builtin(struct bt_ctx *ctx, unsigned int id,
+		    const int64_t *iargs, const char *const *sargs,
+		    int64_t *iret, char *sret, uint32_t sret_cap);
+
+/* exit() was called: end the session once running handlers finish. */
+void bt_host_exit(struct bt_ctx *ctx);
+
+#endif /* BT_HOST_H */

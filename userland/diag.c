@@ -1,0 +1,338 @@
+/*
+ * diag.c - arena, file table and SystemTap-style messages.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "diag.h"
+
+/* ---- arena ---- */
+
+/* Chunks are big so a 20k-line script costs a few hundred mallocs. */
+#define CHUNK_SIZE (256 * 1024)
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+static void out_of_memory(void)
+{
+	fputs("bytetap: out of memory\n", stderr);
+	exit(1);
+}
+
+void *cc_alloc(struct compiler *cc, size_t size)
+{
+	size = (size + 15) & ~(size_t)15;
+	struct arena_chunk *c = cc->chunks;
+	if (!c || c->size - c->used < size) {
+		size_t cap = size > CHUNK_SIZE / 4 ? size : CHUNK_SIZE;
+		struct arena_chunk *n = malloc(sizeof(*n) + cap);
+		if (!n)
+			out_of_memory();
+		n->used = 0;
+		n->size = cap;
+		if (c && cap != CHUNK_SIZE) {
+			/* keep filling the current chunk; hang the big one
+			   behind it */
+			n->next = c->next;
+			c->next = n;
+		} else {
+			n->next = c;
+			cc->chunks = n;
+		}
+		c = n;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += size;
+	memset(p, 0, size);
+	return p;
+}
+
+char *cc_strndup(struct compiler *cc, const char *s, size_t n)
+{
+	char *p = cc_alloc(cc, n + 1);
+	memcpy(p, s, n);
+	p[n] = 0;
+	return p;
+}
+
+char *cc_strdup(struct compiler *cc, const char *s)
+{
+	return cc_strndup(cc, s, strlen(s));
+}
+
+char *cc_printf(struct compiler *cc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	char *p = cc_alloc(cc, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void vec_push(struct compiler *cc, void *vecp, int *n, int *cap, void *item)
+{
+	void ***vec = vecp;
+	if (*n >= *cap) {
+		int ncap = *cap ? *cap * 2 : 4;
+		void **nv = cc_alloc(cc, sizeof(void *) * (size_t)ncap);
+		if (*n)
+			memcpy(nv, *vec, sizeof(void *) * (size_t)*n);
+		*vec = nv;
+		*cap = ncap;
+	}
+	(*vec)[(*n)++] = item;
+}
+
+/* ---- hash map ---- */
+
+static unsigned hash_str(const char *s)
+{
+	unsigned h = 2166136261u;	/* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+void *hmap_get(const struct hmap *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	unsigned mask = (unsigned)m->cap - 1;
+	for (unsigned i = hash_str(key) & mask;; i = (i + 1) & mask) {
+		if (!m->keys[i])
+			return NULL;
+		if (!strcmp(m->keys[i], key))
+			return m->vals[i];
+	}
+}
+
+static void hmap_insert(struct hmap *m, const char *key, void *val)
+{
+	unsigned mask = (unsigned)m->cap - 1;
+	unsigned i = hash_str(key) & mask;
+	while (m->keys[i] && strcmp(m->keys[i], key))
+		i = (i + 1) & mask;
+	if (!m->keys[i])
+		m->n++;
+	m->keys[i] = key;
+	m->vals[i] = val;
+}
+
+void hmap_put(struct compiler *cc, struct hmap *m, const char *key, void *val)
+{
+	if ((m->n + 1) * 2 > m->cap) {
+		struct hmap old = *m;
+		m->cap = old.cap ? old.cap * 2 : 16;
+		m->n = 0;
+		m->keys = cc_alloc(cc, sizeof(*m->keys) * (size_t)m->cap);
+		m->vals = cc_alloc(cc, sizeof(*m->vals) * (size_t)m->cap);
+		for (int i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				hmap_insert(m, old.keys[i], old.vals[i]);
+	}
+	hmap_insert(m, key, val);
+}
+
+/* ---- files ---- */
+
+int cc_add_file(struct compiler *cc, const char *name, const char *text,
+		size_t len, bool is_tapset)
+{
+	struct srcfile *f = cc_alloc(cc, sizeof(*f));
+	f->name = cc_strdup(cc, name);
+	f->text = cc_strndup(cc, text, len);
+	f->len = len;
+	f->is_tapset = is_tapset;
+	vec_push(cc, &cc->files, &cc->nfiles, &cc->capfiles, f);
+	if (cc->script) {
+		cc->script->files = cc->files;
+		cc->script->nfiles = cc->nfiles;
+	}
+	return cc->nfiles - 1;
+}
+
+int cc_load_file(struct compiler *cc, const char *path, bool is_tapset)
+{
+	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!fp)
+		return -1;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		out_of_memory();
+	for (;;) {
+		if (len == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			if (!buf)
+				out_of_memory();
+		}
+		size_t got = fread(buf + len, 1, cap - len, fp);
+		if (got == 0)
+			break;
+		len += got;
+	}
+	int bad = ferror(fp);
+	if (fp != stdin)
+		fclose(fp);
+	if (bad) {
+		free(buf);
+		errno = EIO;
+		return -1;
+	}
+	int idx = cc_add_file(cc, strcmp(path, "-") ? path : "<input>", buf,
+			      len, is_tapset);
+	free(buf);
+	return idx;
+}
+
+/* ---- messages ---- */
+
+static const char *file_name(struct compiler *cc, int file)
+{
+	if (file < 0 || file >= cc->nfiles)
+		return "<unknown>";
+	return cc->files[file]->name;
+}
+
+const char *diag_token_desc(struct compiler *cc, const struct token *tok)
+{
+	if (!tok)
+		return "<unknown>";
+	const char *fn = file_name(cc, tok->pos.file);
+	const char *what = NULL;
+	switch (tok->kind) {
+	case TK_EOF:
+		return cc_printf(cc, "%s EOF", fn);
+	case TK_IDENT: what = "identifier"; break;
+	case TK_NUMBER: what = "number"; break;
+	case TK_STRING: what = "string"; break;
+	case TK_OP: what = "operator"; break;
+	case TK_KEYWORD:
+		/* stap 4.8 prints keywords without their text */
+		return cc_printf(cc, "keyword at %s:%d:%d", fn, tok->pos.line,
+				 tok->pos.col);
+	case TK_EMBEDDED:
+		return cc_printf(cc, "embedded-code at %s:%d:%d", fn,
+				 tok->pos.line, tok->pos.col);
+	}
+	return cc_printf(cc, "%s '%s' at %s:%d:%d", what, tok->text, fn,
+			 tok->pos.line, tok->pos.col);
+}
+
+/*
+ * Prints the source line of `pos` after `prefix`, then a caret under the
+ * column.  Tabs in the line are copied into the caret line so that the
+ * caret stays aligned whatever the tab width.
+ */
+static void show_source(struct compiler *cc, const char *prefix,
+			const struct token *tok)
+{
+	if (!tok || tok->kind == TK_EOF)
+		return;
+	int f = tok->pos.file;
+	if (f < 0 || f >= cc->nfiles)
+		return;
+	const struct srcfile *sf = cc->files[f];
+	const char *p = sf->text, *end = sf->text + sf->len;
+	for (int line = 1; line < tok->pos.line && p < end; p++)
+		if (*p == '\n')
+			line++;
+	const char *eol = p;
+	while (eol < end && *eol != '\n')
+		eol++;
+	fprintf(cc->err, "%s%.*s\n", prefix, (int)(eol - p), p);
+	fprintf(cc->err, "%*s", (int)strlen(prefix), "");
+	for (int i = 1; i < tok->pos.col && p + i - 1 < eol; i++)
+		fputc(p[i - 1] == '\t' ? '\t' : ' ', cc->err);
+	fputs("^\n", cc->err);
+}
+
+void diag_parse_error(struct compiler *cc, const struct token *tok,
+		      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("parse error: ", cc->err);
+	vfprintf(cc->err, fmt, ap);
+	va_end(ap);
+	fprintf(cc->err, "\n        saw: %s\n", diag_token_desc(cc, tok));
+	show_source(cc, "     source: ", tok);
+	fputc('\n', cc->err);
+	cc->nerrors++;
+}
+
+void diag_pp_error(struct compiler *cc, const struct token *tok,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("parse error: ", cc->err);
+	vfprintf(cc->err, fmt, ap);
+	va_end(ap);
+	fprintf(cc->err, "\n         at: %s\n", diag_token_desc(cc, tok));
+	show_source(cc, "     source: ", tok);
+	fputc('\n', cc->err);
+	cc->nerrors++;
+}
+
+void diag_sema_error(struct compiler *cc, const struct token *tok,
+		     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("semantic error: ", cc->err);
+	vfprintf(cc->err, fmt, ap);
+	va_end(ap);
+	if (tok)
+		fprintf(cc->err, ": %s", diag_token_desc(cc, tok));
+	fputc('\n', cc->err);
+	show_source(cc, "        source: ", tok);
+	fputc('\n', cc->err);
+	cc->nerrors++;
+}
+
+void diag_note(struct compiler *cc, const char *prefix,
+	       const struct token *tok)
+{
+	fprintf(cc->err, "%s%s\n", prefix ? prefix : "",
+		diag_token_desc(cc, tok));
+	show_source(cc, "        source: ", tok);
+	fputc('\n', cc->err);
+}
+
+void diag_warning(struct compiler *cc, const struct token *tok,
+		  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("WARNING: ", cc->err);
+	vfprintf(cc->err, fmt, ap);
+	va_end(ap);
+	if (tok)
+		fprintf(cc->err, ": %s", diag_token_desc(cc, tok));
+	fputc('\n', cc->err);
+	show_source(cc, " source: ", tok);
+	cc->nwarnings++;
+}
+
+void diag_plain_error(struct compiler *cc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("error: ", cc->err);
+	vfprintf(cc->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', cc->err);
+	cc->nerrors++;
+}

@@ -35,6 +35,15 @@ int bt_host_builtin(struct bt_ctx *ctx, unsigned int id,
 		    const int64_t *iargs, const char *const *sargs,
 		    int64_t *iret, char *sret, uint32_t sret_cap);
 
+/*
+ * Copy len bytes (at most 4096) of kernel memory at addr, without
+ * faulting, for printf's %m / %M.  Returns 0, or a negative value after
+ * calling bt_ctx_fail() with the error text.  A host without kernel memory
+ * (the user runtime) just fails.
+ */
+int bt_host_read_kernel(struct bt_ctx *ctx, void *dst, uint64_t addr,
+			uint32_t len);
+
 /* exit() was called: end the session once running handlers finish. */
 void bt_host_exit(struct bt_ctx *ctx);
 

@@ -130,10 +130,10 @@ X(LOOP,   TB,   N,    NONE,  0, NONE, NONE, NONE) /* budget -= b (>= 1); < 0: "M
 X(CALL,   F,    ARGI, ARGS,  0, NONE, NONE, NONE) /* call func a; args from r[b..]/s[c..]; result to r[b]/s[c]; costs 1 action; depth > MAXNESTING: "MAXNESTING exceeded" */ \
 X(CALLB,  B,    ARGI, ARGS,  0, NONE, NONE, NONE) /* builtin a, same argument convention as CALL */ \
 X(RET,    NONE, NONE, NONE,  0, NONE, NONE, NONE) /* return, no value (int result 0 / "" if the function has a kind) */ \
-X(RETI,   R,    NONE, NONE,  0, NONE, NONE, NONE) /* return r[a] */			\
-X(RETS,   S,    NONE, NONE,  0, NONE, NONE, NONE) /* return s[a] */			\
+X(RETI,   R,    NONE, NONE,  0, NONE, NONE, NONE) /* return r[a]; only in a function of ret_kind INT */ \
+X(RETS,   S,    NONE, NONE,  0, NONE, NONE, NONE) /* return s[a]; only in a function of ret_kind STR */ \
 X(NEXT,   NONE, NONE, NONE,  0, NONE, NONE, NONE) /* leave the probe handler now, from any depth */ \
-X(ERROR,  S,    NONE, NONE,  0, NONE, NONE, NONE) /* raise runtime error with message s[a] (catchable) */ \
+X(ERROR,  S,    NONE, NONE,  0, NONE, NONE, NONE) /* raise runtime error with message s[a] (catchable); x = 0: error()'s, reported without location; x = 1: with this pc's */ \
 X(EXIT,   NONE, NONE, NONE,  0, NONE, NONE, NONE) /* ask the host to end the session; the handler goes on */ \
 X(TRY,    T,    NONE, NONE,  0, NONE, NONE, NONE) /* push a catch frame: a catchable error in what follows jumps to a */ \
 X(TRYEND, NONE, NONE, NONE,  0, NONE, NONE, NONE) /* pop the innermost catch frame of this function */ \

@@ -22,12 +22,7 @@
 #include "bt_util.h"
 #include "bt_stats.h"
 #include "bt_format.h"
-#if defined(__has_include)
-#if __has_include("bt_regex.h")
 #include "bt_regex.h"
-#define BT_HAVE_REGEX 1
-#endif
-#endif
 
 static int fail(struct bt_diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -374,11 +369,9 @@ static int load_regexes(struct bt_prog *prog, struct bt_diag *d)
 				    r->offset, r->size);
 		if (!str_ok(prog, r->source) || r->pad)
 			return fail(d, "regex %u: bad source or reserved field", i);
-#ifdef BT_HAVE_REGEX
 		if (bt_regex_validate(prog->regexcode + r->offset, r->size) < 0)
 			return fail(d, "regex %u ('%s'): invalid compiled program", i,
 				    bt_prog_str(prog, r->source));
-#endif
 	}
 	return 0;
 }

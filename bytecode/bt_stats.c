@@ -81,6 +81,22 @@ int bt_stat_shape_init(struct bt_stat_shape *shape, const struct bt_map_decl *de
 	return 0;
 }
 
+static void add_hist(const struct bt_stat_shape *shape, struct bt_stat *acc,
+		     const struct bt_stat *src)
+{
+	uint32_t j;
+
+	for (j = 0; j < shape->nbuckets; j++)
+		acc->hist[j] = wadd(acc->hist[j], src->hist[j]);
+}
+
+static int64_t sq_term(int64_t n, int64_t a, int64_t b)
+{
+	int64_t d = wsub(a, b);
+
+	return wmul(wmul(n, d), d);
+}
+
 void bt_stat_clear(const struct bt_stat_shape *shape, struct bt_stat *st)
 {
 	bt_memset(st, 0, shape->size);
@@ -122,58 +138,66 @@ void bt_stat_add(const struct bt_stat_shape *shape, struct bt_stat *st, int64_t 
 	}
 }
 
-static void add_hist(const struct bt_stat_shape *shape, struct bt_stat *acc,
-		     const struct bt_stat *src)
+void bt_stat_scalar_begin(const struct bt_stat_shape *shape, struct bt_stat *out,
+			  int64_t acc[2])
 {
-	uint32_t j;
-
-	for (j = 0; j < shape->nbuckets; j++)
-		acc->hist[j] = wadd(acc->hist[j], src->hist[j]);
+	bt_stat_clear(shape, out);
+	acc[0] = acc[1] = 0;
 }
 
-static int64_t sq_term(int64_t n, int64_t a, int64_t b)
+void bt_stat_scalar_add(const struct bt_stat_shape *shape, struct bt_stat *out,
+			const struct bt_stat *sd)
 {
-	int64_t d = wsub(a, b);
+	if (!sd || !sd->count)
+		return;
+	if (out->count == 0) {
+		out->min = sd->min;
+		out->max = sd->max;
+	}
+	out->count = wadd(out->count, sd->count);
+	out->sum = wadd(out->sum, sd->sum);
+	if (sd->max > out->max)
+		out->max = sd->max;
+	if (sd->min < out->min)
+		out->min = sd->min;
+	add_hist(shape, out, sd);
+}
 
-	return wmul(wmul(n, d), d);
+void bt_stat_scalar_mid(const struct bt_stat_shape *shape, struct bt_stat *out)
+{
+	if (shape->variance)
+		out->avg_s = sdiv(wshl(out->sum, shape->shift), out->count);
+}
+
+void bt_stat_scalar_var(const struct bt_stat_shape *shape, const struct bt_stat *out,
+			const struct bt_stat *sd, int64_t acc[2])
+{
+	if (!shape->variance || !sd || !sd->count)
+		return;
+	acc[0] = wadd(acc[0], sq_term(sd->count, sd->avg_s, out->avg_s));
+	acc[1] = wadd(acc[1], wmul(sd->count - 1, sd->variance_s));
+}
+
+void bt_stat_scalar_end(const struct bt_stat_shape *shape, struct bt_stat *out,
+			const int64_t acc[2])
+{
+	if (shape->variance)
+		out->variance_s = sdiv(wadd(acc[0], acc[1]), out->count - 1);
 }
 
 void bt_stat_merge_scalar(const struct bt_stat_shape *shape, struct bt_stat *out,
 			  const struct bt_stat *const *parts, unsigned int n)
 {
-	int64_t s1 = 0, s2 = 0;
+	int64_t acc[2];
 	unsigned int i;
 
-	bt_stat_clear(shape, out);
-	for (i = 0; i < n; i++) {
-		const struct bt_stat *sd = parts[i];
-
-		if (!sd || !sd->count)
-			continue;
-		if (out->count == 0) {
-			out->min = sd->min;
-			out->max = sd->max;
-		}
-		out->count = wadd(out->count, sd->count);
-		out->sum = wadd(out->sum, sd->sum);
-		if (sd->max > out->max)
-			out->max = sd->max;
-		if (sd->min < out->min)
-			out->min = sd->min;
-		add_hist(shape, out, sd);
-	}
-	if (!shape->variance)
-		return;
-	out->avg_s = sdiv(wshl(out->sum, shape->shift), out->count);
-	for (i = 0; i < n; i++) {
-		const struct bt_stat *sd = parts[i];
-
-		if (!sd || !sd->count)
-			continue;
-		s1 = wadd(s1, sq_term(sd->count, sd->avg_s, out->avg_s));
-		s2 = wadd(s2, wmul(sd->count - 1, sd->variance_s));
-	}
-	out->variance_s = sdiv(wadd(s1, s2), out->count - 1);
+	bt_stat_scalar_begin(shape, out, acc);
+	for (i = 0; i < n; i++)
+		bt_stat_scalar_add(shape, out, parts[i]);
+	bt_stat_scalar_mid(shape, out);
+	for (i = 0; i < n; i++)
+		bt_stat_scalar_var(shape, out, parts[i], acc);
+	bt_stat_scalar_end(shape, out, acc);
 }
 
 void bt_stat_merge_elem(const struct bt_stat_shape *shape, struct bt_stat *acc,

@@ -88,6 +88,22 @@ void bt_stat_merge_scalar(const struct bt_stat_shape *shape, struct bt_stat *out
 			  const struct bt_stat *const *parts, unsigned int n);
 
 /*
+ * The same merge one part at a time, for callers that find the parts one
+ * by one: bt_stat_scalar_begin(out); bt_stat_scalar_add(out, part) for
+ * every part; bt_stat_scalar_mid(out); bt_stat_scalar_var(out, part, acc)
+ * for every part again; bt_stat_scalar_end(out, acc).
+ */
+void bt_stat_scalar_begin(const struct bt_stat_shape *shape, struct bt_stat *out,
+			  int64_t acc[2]);
+void bt_stat_scalar_add(const struct bt_stat_shape *shape, struct bt_stat *out,
+			const struct bt_stat *part);
+void bt_stat_scalar_mid(const struct bt_stat_shape *shape, struct bt_stat *out);
+void bt_stat_scalar_var(const struct bt_stat_shape *shape, const struct bt_stat *out,
+			const struct bt_stat *part, int64_t acc[2]);
+void bt_stat_scalar_end(const struct bt_stat_shape *shape, struct bt_stat *out,
+			const int64_t acc[2]);
+
+/*
  * Merge for an array element: fold one more CPU's part into acc
  * (_new_map_copy_stat with add = 1).  Start with acc cleared; an empty
  * acc copies src as is.

@@ -241,7 +241,7 @@ static int check_map_insn(struct vst *v, const struct bt_insn *in,
 static int check_args(struct vst *v, const struct bt_insn *in)
 {
 	uint32_t ni, ns;
-	int ri = 0, rs = 0;
+	uint32_t ri = 0, rs = 0;
 
 	switch (in->op) {
 	case BT_OP_CALL: {
@@ -287,6 +287,7 @@ static unsigned int max_x(unsigned int op)
 	case BT_OP_SCMP:
 		return BT_CMP_GE;
 	case BT_OP_MATCH:
+	case BT_OP_ERROR:
 		return 1;
 	case BT_OP_ITINIT:
 		return BT_SORT_DESC;
@@ -408,6 +409,12 @@ static int check_insn(struct vst *v)
 	case BT_OP_TRY:
 	case BT_OP_TRYEND:
 		return check_try(v, in);
+	case BT_OP_RETI:
+	case BT_OP_RETS:
+		if (v->f->ret_kind != (op == BT_OP_RETI ? BT_KIND_INT : BT_KIND_STR))
+			return vfail(v, "%s in a function that does not return %s",
+				     oi->name, op == BT_OP_RETI ? "an integer" : "a string");
+		return 0;
 	case BT_OP_ITKEY:
 	case BT_OP_ITKEYS:
 		if (in->c >= BT_MAX_KEYS)

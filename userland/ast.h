@@ -310,6 +310,11 @@ struct symbol {
 	 * --no-global-var-display).
 	 */
 	bool autoprint;
+
+	/* sema bookkeeping: where the type / arity was first inferred */
+	const struct token *type_tok;
+	const struct token *arity_tok;
+	int stamp;		/* scratch mark for sema walks */
 };
 
 /* ---- functions ---- */

@@ -10,10 +10,10 @@
 #include "util.h"
 
 static const struct builtin_sig specials[] = {
-	{ "exit", TY_UNKNOWN, 0, { 0 }, -1, BS_EXIT },
-	{ "error", TY_UNKNOWN, 1, { TY_STRING }, -1, BS_ERROR },
-	{ "log", TY_UNKNOWN, 1, { TY_STRING }, -1, BS_LOG },
-	{ "print_char", TY_UNKNOWN, 1, { TY_LONG }, -1, BS_PRINT_CHAR },
+	{ "exit", 0, { 0 }, TY_UNKNOWN, -1, 0, BS_EXIT },
+	{ "error", 1, { TY_STRING }, TY_UNKNOWN, -1, 0, BS_ERROR },
+	{ "log", 1, { TY_STRING }, TY_UNKNOWN, -1, 0, BS_LOG },
+	{ "print_char", 1, { TY_LONG }, TY_UNKNOWN, -1, 0, BS_PRINT_CHAR },
 };
 
 static struct builtin_sig *table;
@@ -53,7 +53,9 @@ static void build_table(void)
 		sig.nargs = strlen(b->args);
 		for (k = 0; k < sig.nargs && k < BUILTIN_MAX_ARGS; k++)
 			sig.args[k] = letter_type(b->args[k]);
-		sig.bt_id = i;
+		sig.id = i;
+		if (b->where == BT_BW_HOST)
+			sig.flags = BUILTIN_NEEDS_CONTEXT;
 		add(&sig);
 	}
 	for (i = 0; i < sizeof(specials) / sizeof(specials[0]); i++)
@@ -74,11 +76,11 @@ const struct builtin_sig *builtin_lookup(const char *name, int nargs)
 	return strmap_get(&by_name_arity, key, n, &idx) ? &table[idx] : NULL;
 }
 
-int builtin_exists(const char *name)
+const struct builtin_sig *builtin_lookup_any(const char *name)
 {
 	uint32_t idx;
 
 	if (!table)
 		build_table();
-	return strmap_get(&by_name, name, strlen(name), &idx);
+	return strmap_get(&by_name, name, strlen(name), &idx) ? &table[idx] : NULL;
 }

@@ -20,19 +20,24 @@ enum builtin_special {
 	BS_PRINT_CHAR,		/* print_char(c): printf("%c", c) */
 };
 
+/* Field order matters: builtins_table.c initialises the first six. */
 struct builtin_sig {
 	const char *name;
-	enum type ret;			/* TY_UNKNOWN: returns nothing */
 	int nargs;
 	enum type args[BUILTIN_MAX_ARGS];
-	int bt_id;			/* enum bt_builtin_id, or -1 */
+	enum type ret;			/* TY_UNKNOWN: returns nothing */
+	int id;				/* enum bt_builtin_id, or -1 */
+	unsigned flags;			/* BUILTIN_* */
 	enum builtin_special special;
 };
+
+#define BUILTIN_NEEDS_CONTEXT	0x1	/* needs probe context (regs, task) */
+#define BUILTIN_GURU		0x2	/* only with -g */
 
 /* The builtin called name with nargs arguments, or NULL. */
 const struct builtin_sig *builtin_lookup(const char *name, int nargs);
 
-/* Is there a builtin of that name with any arity? (for messages) */
-int builtin_exists(const char *name);
+/* One builtin of that name with any arity, or NULL (for messages). */
+const struct builtin_sig *builtin_lookup_any(const char *name);
 
 #endif

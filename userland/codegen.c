@@ -480,7 +480,7 @@ static int gen_builtin(struct fn *f, struct expr *e, int dst)
 	}
 	gen_args(f, e->args, e->nargs, b->ret, &rb, &sb);
 	loc(f, e->tok);
-	emit(f, BT_OP_CALLB, 0, b->bt_id, rb, sb);
+	emit(f, BT_OP_CALLB, 0, b->id, rb, sb);
 	if (b->ret == TY_LONG) {
 		if (dst >= 0 && dst != rb)
 			emit(f, BT_OP_MOV, 0, dst, rb, 0);
@@ -640,19 +640,24 @@ static int gen_unary(struct fn *f, struct expr *e, int dst)
 
 static int gen_regex(struct fn *f, struct expr *e, int dst)
 {
-	static uint8_t code[BT_REGEX_MAX_CODE];
-	char err[128];
-	long n;
-	int s;
+	static uint8_t code[64 << 10];
+	struct bt_regex_error err;
+	size_t n;
+	int s, rc;
 	uint32_t rx;
 
 	if (!e->rhs || e->rhs->kind != E_STR) {
 		cg_error(f->g, e->tok, "regular expression must be a string literal");
 		return want_r(f, dst);
 	}
-	n = bt_regex_compile(e->rhs->str, code, sizeof(code), err, sizeof(err));
-	if (n < 0) {
-		cg_error(f->g, e->rhs->tok, err);
+	rc = bt_regex_compile(e->rhs->str, e->rhs->str_len, code, sizeof(code), &n, &err);
+	if (rc < 0) {
+		char *msg = err.offset >= 0 ?
+			xasprintf("regex compilation error (at position %d): %s", err.offset, err.msg) :
+			xasprintf("regex compilation error: %s", err.msg);
+
+		cg_error(f->g, e->rhs->tok, msg);
+		free(msg);
 		return want_r(f, dst);
 	}
 	rx = pb_regex(f->g->pb, code, n, e->rhs->str);

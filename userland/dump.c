@@ -455,6 +455,7 @@ void dump_parse(FILE *out, const struct script *s)
 			fputc('\n', out);
 		}
 	}
+	fputc('\n', out);
 }
 
 /* ---- -p2 ---- */
@@ -625,16 +626,9 @@ void dump_resolved(FILE *out, const struct script *s)
 			fprintf(out, "%s\n", lines[i].text);
 			free(lines[i].text);
 		}
-		for (int i = 0; i < s->nfuncs; i++) {
-			const struct func *f = s->funcs[i];
-			(void)f;
-		}
 		free(lines);
 	}
 	free(bs.v);
-	if (s->nfuncs) {
-		/* locals of functions, after the list like stap -p2 -v */
-	}
 	if (s->nprobes) {
 		fputs("# probes\n", out);
 		for (int i = 0; i < s->nprobes; i++) {

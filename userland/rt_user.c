@@ -1,0 +1,427 @@
+/*
+ * rt_user.c - the user runtime, and the VM host (bt_host.h) for it.
+ *
+ * The session runs as SystemTap's does: globals initialised, begin probes
+ * in begin(N) order, then timers until exit(), Ctrl-C, -T or the end of
+ * the -c command; then the end probes (or, after an error, the error
+ * probes), the display of write-only globals, and the closing warning
+ * when anything went wrong.  The host is single-threaded: one VM context,
+ * one "CPU".
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "output.h"
+#include "rt_user.h"
+#include "util.h"
+#include "bt_builtin.h"
+#include "bt_host.h"
+#include "bt_vm.h"
+
+#define OUTBUF_SIZE (256u << 10)
+
+struct timer {
+	uint32_t probe;
+	uint64_t period, jitter;
+	uint64_t next;		/* CLOCK_MONOTONIC ns */
+};
+
+struct rt {
+	const struct bt_prog *prog;
+	const struct options *o;
+	struct bt_session *sess;
+	struct bt_ctx *ctx;
+	struct output *out;
+	uint8_t *buf;		/* output records not yet formatted */
+	size_t used;
+	char comm[32];
+	int exit_requested;
+	int failed;		/* the session is in the error state */
+	int aborted;
+	pid_t child;
+	uint64_t seed;
+};
+
+static volatile sig_atomic_t got_signal;
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static uint64_t real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int probe_is_user(const struct bt_probe_decl *p)
+{
+	switch (p->kind) {
+	case BT_PROBE_BEGIN: case BT_PROBE_END: case BT_PROBE_ERROR:
+	case BT_PROBE_NEVER: case BT_PROBE_TIMER:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+bool rt_user_can_run(const struct bt_prog *prog, const struct bt_probe_decl **bad)
+{
+	uint32_t i;
+
+	for (i = 0; i < prog->nprobes; i++) {
+		if (!probe_is_user(&prog->probes[i])) {
+			if (bad)
+				*bad = &prog->probes[i];
+			return false;
+		}
+	}
+	return true;
+}
+
+/* --- the host interface ---------------------------------------------------- */
+
+static void flush_output(struct rt *rt)
+{
+	if (rt->used)
+		output_records(rt->out, rt->buf, rt->used);
+	rt->used = 0;
+}
+
+void *bt_host_out_reserve(struct bt_ctx *ctx, uint32_t len)
+{
+	struct rt *rt = ctx->host;
+	void *p;
+
+	if (rt->used + len > OUTBUF_SIZE)
+		flush_output(rt);
+	if (len > OUTBUF_SIZE)
+		return NULL;
+	p = rt->buf + rt->used;
+	rt->used += len;
+	return p;
+}
+
+void bt_host_out_commit(struct bt_ctx *ctx, void *rec)
+{
+	/* single-threaded: a reserved record is complete when the VM is done */
+}
+
+void bt_host_exit(struct bt_ctx *ctx)
+{
+	struct rt *rt = ctx->host;
+
+	rt->exit_requested = 1;
+}
+
+static void copy_str(char *dst, uint32_t cap, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (!cap)
+		return;
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
+int bt_host_builtin(struct bt_ctx *ctx, unsigned int id,
+		    const int64_t *iargs, const char *const *sargs,
+		    int64_t *iret, char *sret, uint32_t sret_cap)
+{
+	struct rt *rt = ctx->host;
+	struct timespec ts;
+
+	switch (id) {
+	case BT_B_PID: *iret = getpid(); return 0;
+	case BT_B_TID: *iret = syscall(SYS_gettid); return 0;
+	case BT_B_PPID: *iret = getppid(); return 0;
+	case BT_B_UID: *iret = getuid(); return 0;
+	case BT_B_EUID: *iret = geteuid(); return 0;
+	case BT_B_GID: *iret = getgid(); return 0;
+	case BT_B_EGID: *iret = getegid(); return 0;
+	case BT_B_CPU: *iret = sched_getcpu() < 0 ? 0 : sched_getcpu(); return 0;
+	case BT_B_TARGET: *iret = rt->o->target; return 0;
+	case BT_B_EXECNAME: copy_str(sret, sret_cap, rt->comm); return 0;
+	case BT_B_PROBEFUNC: copy_str(sret, sret_cap, ""); return 0;
+	case BT_B_GETTIMEOFDAY_S: *iret = real_ns() / 1000000000ull; return 0;
+	case BT_B_GETTIMEOFDAY_MS: *iret = real_ns() / 1000000ull; return 0;
+	case BT_B_GETTIMEOFDAY_US: *iret = real_ns() / 1000ull; return 0;
+	case BT_B_GETTIMEOFDAY_NS: *iret = real_ns(); return 0;
+	case BT_B_LOCAL_CLOCK_NS: *iret = mono_ns(); return 0;
+	case BT_B_LOCAL_CLOCK_US: *iret = mono_ns() / 1000ull; return 0;
+	case BT_B_LOCAL_CLOCK_MS: *iret = mono_ns() / 1000000ull; return 0;
+	case BT_B_LOCAL_CLOCK_S: *iret = mono_ns() / 1000000000ull; return 0;
+	case BT_B_HZ: *iret = 250; return 0;
+	case BT_B_JIFFIES:
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+		*iret = ((uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec) / 4000000ull;
+		return 0;
+	default:
+		break;
+	}
+	if (id < BT_B__COUNT)
+		bt_ctx_failf(ctx, "%s() is not available in the user runtime (try --runtime=kernel)",
+			     bt_builtin_info[id].name);
+	else
+		bt_ctx_fail(ctx, "unknown builtin");
+	return -1;
+}
+
+/* --- running probes --------------------------------------------------------- */
+
+static void run_probe(struct rt *rt, uint32_t p)
+{
+	int rc;
+
+	if (rt->aborted)
+		return;
+	rc = bt_run_probe(rt->ctx, p);
+	flush_output(rt);
+	if (rc == BT_RUN_ERROR) {
+		if (bt_session_note_error(rt->sess))
+			rt->failed = 1;
+	} else if (rc == BT_RUN_ABORT) {
+		rt->aborted = 1;
+	}
+}
+
+static int seq_cmp(const void *a, const void *b, void *arg)
+{
+	const struct bt_prog *prog = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	int64_t sx = prog->probes[x].seq, sy = prog->probes[y].seq;
+
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	return x < y ? -1 : x > y;	/* script order for equal N */
+}
+
+/* Run every probe of one kind, in (N, script) order. */
+static void run_kind(struct rt *rt, int kind, int stop_on_exit)
+{
+	const struct bt_prog *prog = rt->prog;
+	uint32_t *idx = xmalloc((prog->nprobes + 1) * sizeof(*idx));
+	uint32_t n = 0, i;
+
+	for (i = 0; i < prog->nprobes; i++)
+		if (prog->probes[i].kind == kind)
+			idx[n++] = i;
+	qsort_r(idx, n, sizeof(*idx), seq_cmp, (void *)prog);
+	for (i = 0; i < n; i++) {
+		if (stop_on_exit && (rt->exit_requested || rt->failed))
+			break;
+		run_probe(rt, idx[i]);
+	}
+	free(idx);
+}
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static uint64_t jittered(struct rt *rt, const struct timer *t)
+{
+	uint64_t r;
+
+	if (!t->jitter)
+		return t->period;
+	rt->seed ^= rt->seed << 13;
+	rt->seed ^= rt->seed >> 7;
+	rt->seed ^= rt->seed << 17;
+	r = rt->seed % (2 * t->jitter + 1);
+	return t->period + r > t->jitter ? t->period + r - t->jitter : 1;
+}
+
+static void start_command(struct rt *rt)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		execl("/bin/sh", "sh", "-c", rt->o->command, (char *)NULL);
+		_exit(127);
+	}
+	rt->child = pid;
+}
+
+/* Timers and waiting, until something ends the session. */
+static void main_loop(struct rt *rt, struct timer *timers, uint32_t ntimers)
+{
+	uint64_t end = rt->o->timeout > 0 ?
+		       mono_ns() + (uint64_t)(rt->o->timeout * 1e9) : 0;
+	sigset_t none;
+
+	sigemptyset(&none);
+	for (;;) {
+		uint64_t now = mono_ns(), next = UINT64_MAX;
+		struct timespec wait;
+		uint32_t i;
+
+		if (rt->exit_requested || rt->failed || rt->aborted || got_signal)
+			return;
+		if (rt->child > 0 && waitpid(rt->child, NULL, WNOHANG) == rt->child) {
+			rt->child = 0;
+			return;
+		}
+		if (end && now >= end)
+			return;
+		for (i = 0; i < ntimers; i++) {
+			if (timers[i].next <= now) {
+				run_probe(rt, timers[i].probe);
+				timers[i].next += jittered(rt, &timers[i]);
+				if (timers[i].next <= now)	/* fell behind: skip ahead */
+					timers[i].next = now + jittered(rt, &timers[i]);
+				if (rt->exit_requested || rt->failed || rt->aborted)
+					return;
+			}
+			if (timers[i].next < next)
+				next = timers[i].next;
+		}
+		if (end && end < next)
+			next = end;
+		if (rt->child > 0 && next > now + 10000000ull)
+			next = now + 10000000ull;	/* poll the child every 10 ms */
+		fflush(stdout);
+		now = mono_ns();
+		if (next == UINT64_MAX) {
+			/* nothing scheduled: wait for a signal */
+			ppoll(NULL, 0, NULL, &none);
+			continue;
+		}
+		if (next <= now)
+			continue;
+		wait.tv_sec = (next - now) / 1000000000ull;
+		wait.tv_nsec = (next - now) % 1000000000ull;
+		ppoll(NULL, 0, &wait, &none);
+	}
+}
+
+static int setup(struct rt *rt)
+{
+	size_t ssize = bt_session_size(rt->prog, 1), csize;
+	FILE *f;
+
+	if (!ssize) {
+		fputs("ERROR: the script's maps are too large for memory\n", stderr);
+		return -1;
+	}
+	rt->sess = aligned_alloc(64, (ssize + 63) & ~(size_t)63);
+	if (!rt->sess) {
+		fputs("ERROR: out of memory for the session\n", stderr);
+		return -1;
+	}
+	memset(rt->sess, 0, ssize);
+	if (bt_session_init(rt->sess, ssize, rt->prog, 1) != 0) {
+		fputs("ERROR: cannot set up the session\n", stderr);
+		return -1;
+	}
+	csize = bt_ctx_size(rt->prog);
+	rt->ctx = aligned_alloc(64, (csize + 63) & ~(size_t)63);
+	if (!rt->ctx)
+		return -1;
+	memset(rt->ctx, 0, csize);
+	if (bt_ctx_init(rt->ctx, csize, rt->sess, 0, rt) != 0) {
+		fputs("ERROR: cannot set up the VM context\n", stderr);
+		return -1;
+	}
+	rt->seed = mono_ns() ^ ((uint64_t)getpid() << 32) ^ 0x9e3779b97f4a7c15ull;
+	bt_ctx_seed(rt->ctx, rt->seed);
+	rt->buf = xmalloc(OUTBUF_SIZE);
+	rt->out = output_new(rt->prog, stdout, stderr);
+	strcpy(rt->comm, "bytetap");
+	f = fopen("/proc/self/comm", "r");
+	if (f) {
+		if (fgets(rt->comm, sizeof(rt->comm), f))
+			rt->comm[strcspn(rt->comm, "\n")] = 0;
+		fclose(f);
+	}
+	return 0;
+}
+
+int rt_user_run(const struct bt_prog *prog, const struct options *o)
+{
+	const struct bt_probe_decl *bad;
+	struct rt rt = { .prog = prog, .o = o };
+	struct timer *timers;
+	uint32_t ntimers = 0, i;
+	struct sigaction sa = { 0 };
+	sigset_t block;
+	char warn[128];
+	int status;
+
+	if (!rt_user_can_run(prog, &bad)) {
+		fprintf(stderr, "ERROR: probe point %s needs the kernel runtime "
+			"(run without --runtime=user, as root)\n",
+			bt_prog_str(prog, bad->point));
+		return 1;
+	}
+	if (o->output_file && !freopen(o->output_file, "w", stdout)) {
+		fprintf(stderr, "ERROR: cannot open %s: %s\n", o->output_file, strerror(errno));
+		return 1;
+	}
+	if (setup(&rt) != 0)
+		return 1;
+
+	/* signals are blocked except while waiting, so none is lost */
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+
+	timers = xcalloc(prog->nprobes + 1, sizeof(*timers));
+	run_kind(&rt, BT_PROBE_BEGIN, 1);
+	if (o->command && !rt.exit_requested && !rt.failed)
+		start_command(&rt);
+	for (i = 0; i < prog->nprobes; i++) {
+		if (prog->probes[i].kind != BT_PROBE_TIMER)
+			continue;
+		timers[ntimers].probe = i;
+		timers[ntimers].period = prog->probes[i].period_ns;
+		timers[ntimers].jitter = prog->probes[i].randomize_ns;
+		timers[ntimers].next = mono_ns() + jittered(&rt, &timers[ntimers]);
+		ntimers++;
+	}
+	main_loop(&rt, timers, ntimers);
+	if (!rt.aborted)
+		run_kind(&rt, rt.failed ? BT_PROBE_ERROR : BT_PROBE_END, 0);
+	flush_output(&rt);
+	fflush(stdout);
+	if (rt.child > 0) {
+		kill(rt.child, SIGTERM);
+		waitpid(rt.child, NULL, 0);
+	}
+	if (bt_session_final_warning(rt.sess, warn, sizeof(warn)))
+		fprintf(stderr, "%s\n", warn);
+	status = rt.sess->error_count ? 1 : 0;
+	if (status)
+		fputs("Pass 5: run failed.  [man error::pass5]\n", stderr);
+	output_free(rt.out);
+	free(rt.buf);
+	free(rt.ctx);
+	free(rt.sess);
+	free(timers);
+	return status;
+}

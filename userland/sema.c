@@ -1,0 +1,1997 @@
+/*
+ * sema.c - pass 2 (SystemTap's "elaborate").
+ *
+ * Steps, in order (each a small group of functions below):
+ *   1. collect declarations of the parsed files into name tables
+ *   2. pull in tapset files that define names the code uses, to closure
+ *   3. expand probe aliases into derived probes
+ *   4. resolve names to symbols / functions / builtins; infer arity
+ *   5. drop unused functions and globals (unless -u)
+ *   6. infer types to a fixpoint, then report what stayed unresolved
+ *   7. read/write sets, foreach-modification check, autoprint flags
+ *
+ * Sema stops at the first error (longjmp to sema_check), like the parser.
+ */
+#include <dirent.h>
+#include <fnmatch.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dump.h"
+#include "lex.h"
+#include "parse.h"
+#include "sema.h"
+
+#define MAX_ALIAS_DEPTH 32
+
+/* All overloads of one function name visible in one table. */
+struct funcset {
+	struct func **v;
+	int n, cap;
+};
+
+/* Files that declare a name, from the tapset index. */
+struct filelist {
+	int *v;
+	int n, cap;
+};
+
+struct tapset_index {
+	struct hmap funcs, globals, aliases;	/* name -> struct filelist */
+	const char **alias_names;		/* for wildcard matching */
+	int *alias_files;
+	int nalias, capalias;
+	bool *loaded;				/* by file index */
+	int nloaded;
+};
+
+struct sema {
+	struct compiler *cc;
+	struct script *s;
+	jmp_buf fail;
+
+	struct hmap globals;		/* public globals */
+	struct hmap funcs;		/* public functions: name -> funcset */
+	struct hmap *priv_globals;	/* per file */
+	struct hmap *priv_funcs;
+	int npriv;
+
+	struct symbol **all_globals;
+	int nall_globals, capall_globals;
+	struct func **all_funcs;
+	int nall_funcs, capall_funcs;
+	struct alias **aliases;
+	int naliases, capaliases;
+	struct hmap alias_by_name;	/* text -> struct alias list (funcset-like) */
+
+	int ncollected;			/* parsed files already collected */
+	int nprobes_expanded;
+
+	/* resolution scope */
+	struct hmap *locals;
+	struct symbol ***local_vec;
+	int *nlocal_vec, *caplocal_vec;
+	int scope_file;
+	struct probe *cur_probe;
+	struct func *cur_func;
+
+	/* type inference */
+	bool changed;
+	int stamp;
+	int capprobes, capfuncs, capglobals;
+};
+
+static __attribute__((noreturn, format(printf, 3, 4)))
+void fail(struct sema *S, const struct token *t, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	diag_sema_error(S->cc, t, "%s", buf);
+	longjmp(S->fail, 1);
+}
+
+/* ==== 1. declarations ==== */
+
+static void ensure_priv(struct sema *S, int file)
+{
+	if (file < S->npriv)
+		return;
+	int n = S->cc->nfiles > file + 1 ? S->cc->nfiles : file + 1;
+	n *= 2;
+	struct hmap *g = cc_alloc(S->cc, sizeof(*g) * (size_t)n);
+	struct hmap *f = cc_alloc(S->cc, sizeof(*f) * (size_t)n);
+	if (S->npriv) {
+		memcpy(g, S->priv_globals, sizeof(*g) * (size_t)S->npriv);
+		memcpy(f, S->priv_funcs, sizeof(*f) * (size_t)S->npriv);
+	}
+	S->priv_globals = g;
+	S->priv_funcs = f;
+	S->npriv = n;
+}
+
+static struct symbol *find_global(struct sema *S, const char *name, int file)
+{
+	if (file < S->npriv) {
+		struct symbol *g = hmap_get(&S->priv_globals[file], name);
+		if (g)
+			return g;
+	}
+	return hmap_get(&S->globals, name);
+}
+
+static struct funcset *find_funcs(struct sema *S, const char *name, int file)
+{
+	if (file < S->npriv) {
+		struct funcset *fs = hmap_get(&S->priv_funcs[file], name);
+		if (fs)
+			return fs;
+	}
+	return hmap_get(&S->funcs, name);
+}
+
+static void add_global(struct sema *S, struct symbol *g)
+{
+	ensure_priv(S, g->file);
+	struct hmap *t = g->is_private ? &S->priv_globals[g->file] : &S->globals;
+	struct symbol *old = hmap_get(t, g->name);
+	if (old) {
+		diag_parse_error(S->cc, g->tok, "duplicate global name");
+		longjmp(S->fail, 1);
+	}
+	hmap_put(S->cc, t, g->name, g);
+	vec_push(S->cc, &S->all_globals, &S->nall_globals, &S->capall_globals, g);
+}
+
+static void add_func(struct sema *S, struct func *f)
+{
+	ensure_priv(S, f->file);
+	struct hmap *t = f->is_private ? &S->priv_funcs[f->file] : &S->funcs;
+	struct funcset *fs = hmap_get(t, f->name);
+	if (!fs) {
+		fs = cc_alloc(S->cc, sizeof(*fs));
+		hmap_put(S->cc, t, f->name, fs);
+	}
+	f->index = -1;		/* not live (yet) */
+	vec_push(S->cc, &fs->v, &fs->n, &fs->cap, f);
+	vec_push(S->cc, &S->all_funcs, &S->nall_funcs, &S->capall_funcs, f);
+}
+
+static void add_alias(struct sema *S, struct alias *a)
+{
+	vec_push(S->cc, &S->aliases, &S->naliases, &S->capaliases, a);
+	struct funcset *l = hmap_get(&S->alias_by_name, a->text);
+	if (!l) {
+		l = cc_alloc(S->cc, sizeof(*l));
+		hmap_put(S->cc, &S->alias_by_name, a->text, l);
+	}
+	vec_push(S->cc, &l->v, &l->n, &l->cap, (struct func *)a);
+}
+
+/* Registers the declarations of parsed files not yet seen. */
+static void collect_new_files(struct sema *S)
+{
+	for (; S->ncollected < S->s->nparsed; S->ncollected++) {
+		struct stapfile *sf = S->s->parsed[S->ncollected];
+		for (int i = 0; i < sf->ndecls; i++) {
+			struct decl *d = sf->decls[i];
+			switch (d->kind) {
+			case D_GLOBAL:
+				for (int k = 0; k < d->nglobals; k++)
+					add_global(S, d->globals[k]);
+				break;
+			case D_FUNC:
+				add_func(S, d->func);
+				break;
+			case D_ALIAS:
+				add_alias(S, d->alias);
+				break;
+			case D_PROBE:
+				break;
+			}
+		}
+	}
+}
+
+/* ==== 2. tapset index and loading ==== */
+
+static void index_add(struct compiler *cc, struct hmap *m, const char *name,
+		      int file)
+{
+	struct filelist *fl = hmap_get(m, name);
+	if (!fl) {
+		fl = cc_alloc(cc, sizeof(*fl));
+		hmap_put(cc, m, name, fl);
+	}
+	if (fl->n && fl->v[fl->n - 1] == file)
+		return;
+	if (fl->n == fl->cap) {
+		int ncap = fl->cap ? fl->cap * 2 : 2;
+		int *nv = cc_alloc(cc, sizeof(int) * (size_t)ncap);
+		if (fl->n)
+			memcpy(nv, fl->v, sizeof(int) * (size_t)fl->n);
+		fl->v = nv;
+		fl->cap = ncap;
+	}
+	fl->v[fl->n++] = file;
+}
+
+static bool plain_ident(const struct token *t)
+{
+	return t->kind == TK_IDENT && t->text[0] != '$' && t->text[0] != '@';
+}
+
+/*
+ * Indexes one tapset file from its raw tokens: which functions, probe
+ * aliases and globals it defines (private ones are file-scoped and never
+ * looked up from outside).  Conditionals are ignored: a name declared in
+ * any branch counts, parsing decides later.
+ */
+static void index_tokens(struct compiler *cc, struct tapset_index *ix,
+			 const struct token *t, int n, int file)
+{
+	for (int i = 0; i < n; i++) {
+		bool priv = i > 0 && tok_is(&t[i - 1], "private");
+		if (tok_is(&t[i], "function") && i + 1 < n && plain_ident(&t[i + 1])) {
+			if (!priv)
+				index_add(cc, &ix->funcs, t[i + 1].text, file);
+		} else if (tok_is(&t[i], "global") && !priv) {
+			int j = i + 1;
+			while (j < n && plain_ident(&t[j])) {
+				index_add(cc, &ix->globals, t[j].text, file);
+				j++;
+				while (j < n && !tok_is(&t[j], ",") &&
+				       !tok_is(&t[j], "probe") &&
+				       !tok_is(&t[j], "function") &&
+				       !tok_is(&t[j], "global") &&
+				       !tok_is(&t[j], "private") &&
+				       t[j].kind != TK_EOF && j < i + 12)
+					j++;
+				if (j < n && tok_is(&t[j], ","))
+					j++;
+				else
+					break;
+			}
+		} else if (tok_is(&t[i], "probe")) {
+			/* probe a.b.c = / += : an alias definition */
+			int j = i + 1;
+			size_t len = 0;
+			while (j < n && (t[j].kind == TK_IDENT || t[j].kind == TK_KEYWORD) &&
+			       t[j].text[0] != '$' && t[j].text[0] != '@') {
+				len += strlen(t[j].text) + 1;
+				j++;
+				if (j < n && tok_is(&t[j], "."))
+					j++;
+				else
+					break;
+			}
+			if (j < n && j > i + 1 &&
+			    (tok_is(&t[j], "=") || tok_is(&t[j], "+="))) {
+				char *name = cc_alloc(cc, len + 1);
+				for (int k = i + 1; k < j; k++)
+					strcat(name, t[k].text);
+				index_add(cc, &ix->aliases, name, file);
+				vec_push(cc, &ix->alias_names, &ix->nalias,
+					 &ix->capalias, name);
+				/* files parallel to names */
+				int *nf = cc_alloc(cc, sizeof(int) * (size_t)ix->capalias);
+				if (ix->nalias > 1)
+					memcpy(nf, ix->alias_files,
+					       sizeof(int) * (size_t)(ix->nalias - 1));
+				ix->alias_files = nf;
+				ix->alias_files[ix->nalias - 1] = file;
+			}
+		}
+	}
+}
+
+static struct tapset_index *tapset_index(struct sema *S)
+{
+	struct compiler *cc = S->cc;
+	if (cc->tsidx)
+		return cc->tsidx;
+	struct tapset_index *ix = cc_alloc(cc, sizeof(*ix));
+	cc->tsidx = ix;
+	int ndirs;
+	const char *const *dirs = tapset_dirs(cc, &ndirs);
+	/* lexical errors in files nobody uses must stay quiet */
+	FILE *saved = cc->err;
+	int saved_errors = cc->nerrors;
+	FILE *null = fopen("/dev/null", "w");
+	if (null)
+		cc->err = null;
+	for (int d = 0; d < ndirs; d++) {
+		struct dirent **ents;
+		int n = scandir(dirs[d], &ents, NULL, alphasort);
+		if (n < 0)
+			continue;
+		for (int i = 0; i < n; i++) {
+			const char *nm = ents[i]->d_name;
+			size_t len = strlen(nm);
+			if (len > 4 && !strcmp(nm + len - 4, ".stp")) {
+				char *path = cc_printf(cc, "%s/%s", dirs[d], nm);
+				int f = cc_load_file(cc, path, true);
+				int nt;
+				struct token *toks = f >= 0 ? lex_file(cc, f, &nt) : NULL;
+				if (toks)
+					index_tokens(cc, ix, toks, nt, f);
+			}
+			free(ents[i]);
+		}
+		free(ents);
+	}
+	if (null) {
+		fclose(null);
+		cc->err = saved;
+	}
+	cc->nerrors = saved_errors;
+	return ix;
+}
+
+static bool load_files(struct sema *S, struct filelist *fl)
+{
+	struct tapset_index *ix = S->cc->tsidx;
+	bool any = false;
+	for (int i = 0; fl && i < fl->n; i++) {
+		int f = fl->v[i];
+		if (f >= ix->nloaded) {
+			int n = S->cc->nfiles * 2 + 8;
+			bool *nl = cc_alloc(S->cc, sizeof(bool) * (size_t)n);
+			if (ix->nloaded)
+				memcpy(nl, ix->loaded, sizeof(bool) * (size_t)ix->nloaded);
+			ix->loaded = nl;
+			ix->nloaded = n;
+		}
+		if (ix->loaded[f])
+			continue;
+		ix->loaded[f] = true;
+		if (!parse_file(S->cc, f))
+			longjmp(S->fail, 1);
+		any = true;
+	}
+	return any;
+}
+
+/* Name-collection walk: which functions / variables does code use? */
+struct need {
+	struct sema *S;
+	int file;
+	bool loaded;
+};
+
+static void need_func(struct need *nd, const char *name)
+{
+	struct sema *S = nd->S;
+	if (find_funcs(S, name, nd->file))
+		return;
+	struct tapset_index *ix = tapset_index(S);
+	if (load_files(S, hmap_get(&ix->funcs, name)))
+		nd->loaded = true;
+}
+
+static void need_var(struct need *nd, const char *name)
+{
+	struct sema *S = nd->S;
+	if (!name || find_global(S, name, nd->file))
+		return;
+	struct tapset_index *ix = tapset_index(S);
+	if (ix->globals.n && load_files(S, hmap_get(&ix->globals, name)))
+		nd->loaded = true;
+}
+
+static void need_stmt(struct need *nd, struct stmt *s);
+
+static void need_expr(struct need *nd, struct expr *e)
+{
+	if (!e)
+		return;
+	if (e->kind == E_CALL)
+		need_func(nd, e->name);
+	else if (e->kind == E_VAR || e->kind == E_INDEX)
+		need_var(nd, e->name);
+	need_expr(nd, e->lhs);
+	need_expr(nd, e->rhs);
+	need_expr(nd, e->cond);
+	for (int i = 0; i < e->nargs; i++)
+		need_expr(nd, e->args[i]);
+	for (int i = 0; i < e->ncomps; i++)
+		need_expr(nd, e->comps[i].index);
+}
+
+static void need_stmt(struct need *nd, struct stmt *s)
+{
+	if (!s)
+		return;
+	need_expr(nd, s->expr);
+	need_expr(nd, s->init);
+	need_expr(nd, s->step);
+	need_stmt(nd, s->then);
+	need_stmt(nd, s->els);
+	need_stmt(nd, s->body);
+	need_stmt(nd, s->catch_body);
+	for (int i = 0; i < s->nstmts; i++)
+		need_stmt(nd, s->stmts[i]);
+	if (s->fe) {
+		need_expr(nd, s->fe->base);
+		need_expr(nd, s->fe->limit);
+		for (int i = 0; i < s->fe->nslice; i++)
+			need_expr(nd, s->fe->slice[i]);
+		need_stmt(nd, s->fe->body);
+	}
+}
+
+/* Does alias name `a` match the first comps of point pp? */
+static bool alias_matches(const struct alias *a, const struct probe_point *pp,
+			  bool exact)
+{
+	if (exact ? pp->ncomps != a->nname : pp->ncomps <= a->nname)
+		return false;
+	for (int i = 0; i < a->nname; i++) {
+		const struct pp_comp *u = &pp->comps[i], *n = &a->name[i];
+		if (fnmatch(u->name, n->name, 0) != 0)
+			return false;
+		if (!u->arg != !n->arg)
+			return false;
+		if (u->arg && (u->arg->kind != n->arg->kind ||
+			       (u->arg->kind == E_NUM ? u->arg->num != n->arg->num :
+				strcmp(u->arg->str, n->arg->str) != 0)))
+			return false;
+	}
+	return true;
+}
+
+static bool has_wildcard(const struct probe_point *pp)
+{
+	for (int i = 0; i < pp->ncomps; i++)
+		if (strchr(pp->comps[i].name, '*'))
+			return true;
+	return false;
+}
+
+/* Pulls in tapset files defining aliases this point may name. */
+static void need_point(struct need *nd, const struct probe_point *pp)
+{
+	struct sema *S = nd->S;
+	need_expr(nd, pp->cond);
+	struct tapset_index *ix = tapset_index(S);
+	if (!has_wildcard(pp)) {
+		/* every prefix may be an alias name (suffix rule) */
+		char *buf = NULL;
+		size_t len = 0;
+		for (int i = 0; i < pp->ncomps; i++) {
+			if (pp->comps[i].arg)
+				break;
+			size_t add = strlen(pp->comps[i].name) + 2;
+			char *nb = realloc(buf, len + add);
+			if (!nb)
+				abort();
+			buf = nb;
+			if (i)
+				buf[len++] = '.';
+			strcpy(buf + len, pp->comps[i].name);
+			len += strlen(pp->comps[i].name);
+			if (hmap_get(&S->alias_by_name, buf))
+				continue;
+			if (load_files(S, hmap_get(&ix->aliases, buf)))
+				nd->loaded = true;
+		}
+		free(buf);
+		return;
+	}
+	for (int i = 0; i < ix->nalias; i++) {
+		/* match the alias name against the pattern, componentwise */
+		const char *name = ix->alias_names[i];
+		int ncomp = 1;
+		for (const char *c = name; *c; c++)
+			ncomp += *c == '.';
+		if (ncomp > pp->ncomps)
+			continue;
+		const char *c = name;
+		bool ok = true;
+		for (int k = 0; k < ncomp && ok; k++) {
+			const char *dot = strchr(c, '.');
+			size_t l = dot ? (size_t)(dot - c) : strlen(c);
+			char comp[256];
+			if (l >= sizeof(comp) || pp->comps[k].arg) {
+				ok = false;
+				break;
+			}
+			memcpy(comp, c, l);
+			comp[l] = 0;
+			ok = fnmatch(pp->comps[k].name, comp, 0) == 0;
+			c = dot ? dot + 1 : c + l;
+		}
+		if (ok) {
+			struct filelist fl = { &ix->alias_files[i], 1, 1 };
+			if (load_files(S, &fl))
+				nd->loaded = true;
+		}
+	}
+}
+
+/* Repeats until no new tapset file is pulled in. */
+static void load_tapsets(struct sema *S)
+{
+	int scanned = 0;
+	for (;;) {
+		collect_new_files(S);
+		if (scanned == S->s->nparsed)
+			break;
+		for (; scanned < S->s->nparsed; scanned++) {
+			struct stapfile *sf = S->s->parsed[scanned];
+			struct need nd = { S, sf->file, false };
+			for (int i = 0; i < sf->ndecls; i++) {
+				struct decl *d = sf->decls[i];
+				if (d->kind == D_FUNC) {
+					need_stmt(&nd, d->func->body);
+				} else if (d->kind == D_PROBE) {
+					for (int k = 0; k < d->probe->npoints; k++)
+						need_point(&nd, d->probe->points[k]);
+					need_stmt(&nd, d->probe->body);
+				} else if (d->kind == D_ALIAS) {
+					for (int k = 0; k < d->alias->npoints; k++)
+						need_point(&nd, d->alias->points[k]);
+					need_stmt(&nd, d->alias->prologue);
+					need_stmt(&nd, d->alias->epilogue);
+				}
+				/* newly loaded files register before the next decl
+				   so their names are not looked up again */
+				if (nd.loaded) {
+					collect_new_files(S);
+					nd.loaded = false;
+				}
+			}
+		}
+	}
+}
+
+/* ==== 3. alias expansion ==== */
+
+static struct expr *clone_expr(struct compiler *cc, const struct expr *e);
+static struct stmt *clone_stmt(struct compiler *cc, const struct stmt *s);
+
+static struct expr **clone_args(struct compiler *cc, struct expr *const *a, int n)
+{
+	if (!n)
+		return NULL;
+	struct expr **v = cc_alloc(cc, sizeof(*v) * (size_t)n);
+	for (int i = 0; i < n; i++)
+		v[i] = clone_expr(cc, a[i]);
+	return v;
+}
+
+static struct expr *clone_expr(struct compiler *cc, const struct expr *e)
+{
+	if (!e)
+		return NULL;
+	struct expr *c = cc_alloc(cc, sizeof(*c));
+	*c = *e;
+	c->lhs = clone_expr(cc, e->lhs);
+	c->rhs = clone_expr(cc, e->rhs);
+	c->cond = clone_expr(cc, e->cond);
+	c->args = clone_args(cc, e->args, e->nargs);
+	if (e->ncomps) {
+		c->comps = cc_alloc(cc, sizeof(*c->comps) * (size_t)e->ncomps);
+		for (int i = 0; i < e->ncomps; i++) {
+			c->comps[i] = e->comps[i];
+			c->comps[i].index = clone_expr(cc, e->comps[i].index);
+		}
+	}
+	return c;
+}
+
+static struct stmt *clone_stmt(struct compiler *cc, const struct stmt *s)
+{
+	if (!s)
+		return NULL;
+	struct stmt *c = cc_alloc(cc, sizeof(*c));
+	*c = *s;
+	c->expr = clone_expr(cc, s->expr);
+	c->init = clone_expr(cc, s->init);
+	c->step = clone_expr(cc, s->step);
+	c->then = clone_stmt(cc, s->then);
+	c->els = clone_stmt(cc, s->els);
+	c->body = clone_stmt(cc, s->body);
+	c->catch_body = clone_stmt(cc, s->catch_body);
+	if (s->nstmts) {
+		c->stmts = cc_alloc(cc, sizeof(*c->stmts) * (size_t)s->nstmts);
+		for (int i = 0; i < s->nstmts; i++)
+			c->stmts[i] = clone_stmt(cc, s->stmts[i]);
+	}
+	if (s->fe) {
+		struct foreach *fe = cc_alloc(cc, sizeof(*fe));
+		*fe = *s->fe;
+		fe->base = clone_expr(cc, s->fe->base);
+		fe->limit = clone_expr(cc, s->fe->limit);
+		fe->slice = clone_args(cc, s->fe->slice, s->fe->nslice);
+		fe->body = clone_stmt(cc, s->fe->body);
+		c->fe = fe;
+	}
+	return c;
+}
+
+/* { pro; body; epi } */
+static struct stmt *wrap_body(struct compiler *cc, const struct alias *a,
+			      struct stmt *body)
+{
+	struct stmt *b = cc_alloc(cc, sizeof(*b));
+	b->kind = S_BLOCK;
+	b->tok = body->tok;
+	int cap = 0;
+	if (a->prologue)
+		vec_push(cc, &b->stmts, &b->nstmts, &cap, clone_stmt(cc, a->prologue));
+	vec_push(cc, &b->stmts, &b->nstmts, &cap, body);
+	if (a->epilogue)
+		vec_push(cc, &b->stmts, &b->nstmts, &cap, clone_stmt(cc, a->epilogue));
+	return b;
+}
+
+/* An alias target point with the user point's suffix, flags, condition. */
+static struct probe_point *derive_point(struct compiler *cc,
+					const struct probe_point *target,
+					const struct probe_point *user, int nname)
+{
+	struct probe_point *np = cc_alloc(cc, sizeof(*np));
+	*np = *target;
+	int extra = user->ncomps - nname;
+	if (extra > 0) {
+		np->ncomps = target->ncomps + extra;
+		np->comps = cc_alloc(cc, sizeof(*np->comps) * (size_t)np->ncomps);
+		memcpy(np->comps, target->comps, sizeof(*np->comps) * (size_t)target->ncomps);
+		memcpy(np->comps + target->ncomps, user->comps + nname,
+		       sizeof(*np->comps) * (size_t)extra);
+		np->text = cc_printf(cc, "%s", target->text);
+		for (int i = nname; i < user->ncomps; i++) {
+			const struct pp_comp *c = &user->comps[i];
+			if (c->arg && c->arg->kind == E_NUM)
+				np->text = cc_printf(cc, "%s.%s(%lld)", np->text, c->name,
+						     (long long)c->arg->num);
+			else if (c->arg)
+				np->text = cc_printf(cc, "%s.%s(\"%s\")", np->text,
+						     c->name, c->arg->str);
+			else
+				np->text = cc_printf(cc, "%s.%s", np->text, c->name);
+		}
+	}
+	np->optional = target->optional || user->optional;
+	np->sufficient = target->sufficient || user->sufficient;
+	if (!np->cond && user->cond)
+		np->cond = clone_expr(cc, user->cond);
+	return np;
+}
+
+static void add_derived(struct sema *S, struct probe *orig,
+			const struct alias *via, struct probe_point **pts,
+			int npts, struct stmt *body)
+{
+	struct probe *d = cc_alloc(S->cc, sizeof(*d));
+	d->points = pts;
+	d->npoints = npts;
+	d->body = body;
+	d->tok = orig->tok;
+	d->file = orig->file;
+	d->orig = orig;
+	d->via = via;
+	d->index = S->s->nprobes;
+	vec_push(S->cc, &S->s->probes, &S->s->nprobes, &S->capprobes, d);
+}
+
+/*
+ * Expands one point of a user probe.  `body` is the handler as built so
+ * far (user body wrapped by inner aliases' bodies); plain points collect
+ * in `plain` to share one derived probe.
+ */
+static void expand_point(struct sema *S, struct probe *orig,
+			 struct probe_point *pp, struct stmt *body,
+			 const struct alias *via, int depth,
+			 struct probe_point ***plain, int *nplain, int *capplain)
+{
+	if (depth > MAX_ALIAS_DEPTH)
+		fail(S, pp->tok, "probe alias expansion nested too deeply");
+	/* exact-length matches first; the suffix rule only when none */
+	bool found = false;
+	for (int pass = 0; pass < 2 && !found; pass++) {
+		for (int i = 0; i < S->naliases; i++) {
+			struct alias *a = S->aliases[i];
+			if (a->is_private && a->file != orig->file)
+				continue;
+			if (!alias_matches(a, pp, pass == 0))
+				continue;
+			found = true;
+			struct stmt *nb = wrap_body(S->cc, a, body);
+			struct probe_point **sub = NULL;
+			int nsub = 0, capsub = 0;
+			for (int k = 0; k < a->npoints; k++) {
+				struct probe_point *np = derive_point(S->cc,
+					a->points[k], pp, a->nname);
+				expand_point(S, orig, np, nb, a, depth + 1,
+					     &sub, &nsub, &capsub);
+			}
+			if (nsub)
+				add_derived(S, orig, a, sub, nsub,
+					    clone_stmt(S->cc, nb));
+		}
+	}
+	if (!found)
+		vec_push(S->cc, plain, nplain, capplain, pp);
+}
+
+static void expand_probes(struct sema *S)
+{
+	for (int i = 0; i < S->s->nuser_probes; i++) {
+		struct probe *p = S->s->user_probes[i];
+		struct probe_point **plain = NULL;
+		int nplain = 0, cap = 0;
+		for (int k = 0; k < p->npoints; k++)
+			expand_point(S, p, p->points[k], p->body, NULL, 0,
+				     &plain, &nplain, &cap);
+		if (nplain)
+			add_derived(S, p, NULL, plain, nplain,
+				    clone_stmt(S->cc, p->body));
+	}
+}
+
+/* ==== 4. name resolution ==== */
+
+static struct symbol *new_local(struct sema *S, const char *name,
+				const struct token *tok)
+{
+	struct symbol *v = cc_alloc(S->cc, sizeof(*v));
+	v->kind = SYM_LOCAL;
+	v->name = name;
+	v->tok = tok;
+	v->file = S->scope_file;
+	v->index = *S->nlocal_vec;
+	vec_push(S->cc, S->local_vec, S->nlocal_vec, S->caplocal_vec, v);
+	hmap_put(S->cc, S->locals, name, v);
+	return v;
+}
+
+/* Locals first (params shadow globals), then globals, else a new local. */
+static struct symbol *lookup_var(struct sema *S, const char *name,
+				 const struct token *tok, bool create)
+{
+	struct symbol *v = hmap_get(S->locals, name);
+	if (v)
+		return v;
+	v = find_global(S, name, S->scope_file);
+	if (v)
+		return v;
+	return create ? new_local(S, name, tok) : NULL;
+}
+
+/* Records / checks how many keys a global is used with (0 = scalar). */
+static void use_arity(struct sema *S, struct symbol *g, int arity,
+		      const struct token *tok)
+{
+	if (g->kind != SYM_GLOBAL) {
+		if (arity > 0)
+			fail(S, tok, "unresolved arity-%d global array %s, missing"
+			     " global declaration?", arity, g->name);
+		return;
+	}
+	int have = g->arity_tok ? (g->is_array ? g->nkeys : 0) : -1;
+	if (have < 0 && g->is_array && arity == 0) {
+		/* declared with [N] or %: an array */
+		diag_sema_error(S->cc, tok, "inconsistent arity (%d vs array)",
+				arity);
+		diag_sema_error(S->cc, g->tok, "array declared here");
+		longjmp(S->fail, 1);
+	}
+	if (have < 0) {
+		g->arity_tok = tok;
+		g->is_array = arity > 0;
+		g->nkeys = arity;
+		return;
+	}
+	if (have != arity) {
+		diag_sema_error(S->cc, tok, "inconsistent arity (%d vs %d)",
+				have, arity);
+		diag_sema_error(S->cc, g->arity_tok, "arity %d first inferred here",
+				have);
+		longjmp(S->fail, 1);
+	}
+}
+
+static void res_expr(struct sema *S, struct expr *e);
+static void res_stmt(struct sema *S, struct stmt *s);
+
+static struct symbol *res_array(struct sema *S, struct expr *e, int arity)
+{
+	if (arity > MAX_ARRAY_KEYS)
+		fail(S, e->tok, "too many array indexes (max %d)", MAX_ARRAY_KEYS);
+	struct symbol *g = lookup_var(S, e->name, e->tok, false);
+	if (!g || g->kind != SYM_GLOBAL) {
+		if (g && arity > 0)
+			fail(S, e->tok, "local arrays not allowed ('%s')", e->name);
+		fail(S, e->tok, "unresolved arity-%d global array %s, missing"
+		     " global declaration?", arity, e->name);
+	}
+	use_arity(S, g, arity, e->tok);
+	return g;
+}
+
+static bool is_context_free_point(const struct probe_point *pp)
+{
+	const char *n = pp->comps[0].name;
+	return !strcmp(n, "begin") || !strcmp(n, "end") || !strcmp(n, "error") ||
+	       !strcmp(n, "never") || !strcmp(n, "timer");
+}
+
+static void res_target(struct sema *S, struct expr *e)
+{
+	bool ok = S->cur_probe != NULL;
+	for (int i = 0; ok && i < S->cur_probe->npoints; i++)
+		if (is_context_free_point(S->cur_probe->points[i]))
+			ok = false;
+	if (!ok)
+		fail(S, e->tok, "unresolved target-symbol expression");
+}
+
+/* A function becomes live when called from live code; with its whole
+   overload chain (reachable through `next`).  Resolved later, in order. */
+static void mark_live(struct sema *S, struct func *f)
+{
+	for (; f; f = f->next_overload) {
+		if (f->index >= 0)
+			continue;
+		f->index = S->s->nfuncs;
+		vec_push(S->cc, &S->s->funcs, &S->s->nfuncs, &S->capfuncs, f);
+	}
+}
+
+static void res_call(struct sema *S, struct expr *e)
+{
+	struct funcset *fs = find_funcs(S, e->name, S->scope_file);
+	if (fs) {
+		struct func *best = NULL;
+		for (int i = 0; i < fs->n; i++)
+			if (fs->v[i]->nparams == e->nargs &&
+			    (!best || fs->v[i]->priority < best->priority))
+				best = fs->v[i];
+		if (!best) {
+			diag_sema_error(S->cc, e->tok, "arity mismatch found"
+					" (function '%s' takes %d args)", e->name,
+					fs->v[0]->nparams);
+			diag_note(S->cc, NULL, fs->v[0]->tok);
+			longjmp(S->fail, 1);
+		}
+		e->func = best;
+		mark_live(S, best);
+		return;
+	}
+	e->builtin = builtin_lookup(e->name, e->nargs);
+	if (e->builtin)
+		return;
+	const struct builtin_sig *any = builtin_lookup_any(e->name);
+	if (any)
+		fail(S, e->tok, "arity mismatch found (function '%s' takes %d"
+		     " args)", e->name, any->nargs);
+	fail(S, e->tok, "unresolved function %s", e->name);
+}
+
+static bool is_lvalue(const struct expr *e)
+{
+	return e->kind == E_VAR || e->kind == E_INDEX;
+}
+
+static void res_lvalue(struct sema *S, struct expr *e, const struct token *op)
+{
+	if (!is_lvalue(e)) {
+		if (e->kind == E_TARGET)
+			fail(S, e->tok, "writing to target variables is not"
+			     " supported");
+		diag_sema_error(S->cc, op, "Expecting lvalue for assignment");
+		diag_note(S->cc, NULL, e->tok);
+		longjmp(S->fail, 1);
+	}
+}
+
+static void no_wildcards(struct sema *S, struct expr *e)
+{
+	for (int i = 0; i < e->nargs; i++)
+		if (!e->args[i])
+			fail(S, e->tok, "wildcard '*' not allowed here");
+}
+
+static void res_expr(struct sema *S, struct expr *e)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case E_NUM:
+	case E_STR:
+	case E_PERF:
+		return;
+	case E_VAR: {
+		struct symbol *v = lookup_var(S, e->name, e->tok, true);
+		use_arity(S, v, 0, e->tok);
+		e->sym = v;
+		return;
+	}
+	case E_INDEX:
+		no_wildcards(S, e);
+		for (int i = 0; i < e->nargs; i++)
+			res_expr(S, e->args[i]);
+		e->sym = res_array(S, e, e->nargs);
+		return;
+	case E_IN:
+		for (int i = 0; i < e->lhs->nargs; i++)
+			res_expr(S, e->lhs->args[i]);
+		e->lhs->sym = res_array(S, e->lhs, e->lhs->nargs);
+		return;
+	case E_CALL:
+		for (int i = 0; i < e->nargs; i++)
+			res_expr(S, e->args[i]);
+		res_call(S, e);
+		return;
+	case E_ASSIGN:
+		res_lvalue(S, e->lhs, e->tok);
+		res_expr(S, e->lhs);
+		res_expr(S, e->rhs);
+		return;
+	case E_PREINC: case E_PREDEC: case E_POSTINC: case E_POSTDEC:
+		res_lvalue(S, e->lhs, e->tok);
+		res_expr(S, e->lhs);
+		return;
+	case E_TARGET:
+		res_target(S, e);
+		for (int i = 0; i < e->ncomps; i++)
+			res_expr(S, e->comps[i].index);
+		return;
+	case E_CAST:
+		res_expr(S, e->lhs);
+		for (int i = 0; i < e->ncomps; i++)
+			res_expr(S, e->comps[i].index);
+		return;
+	case E_DEFINED:
+		/* no debuginfo: target variables are never "defined" */
+		e->kind = E_NUM;
+		e->num = !(e->lhs->kind == E_TARGET || e->lhs->kind == E_CAST ||
+			   e->lhs->kind == E_ENTRY || e->lhs->kind == E_PERF);
+		e->lhs = NULL;
+		return;
+	default:
+		res_expr(S, e->lhs);
+		res_expr(S, e->rhs);
+		res_expr(S, e->cond);
+		for (int i = 0; i < e->nargs; i++)
+			res_expr(S, e->args[i]);
+		return;
+	}
+}
+
+static void res_foreach(struct sema *S, struct foreach *fe)
+{
+	for (int i = 0; i < fe->nslice; i++)
+		res_expr(S, fe->slice[i]);
+	if (fe->base->kind == E_VAR) {
+		struct expr *b = fe->base;
+		b->sym = res_array(S, b, fe->nkeys);
+		if (fe->slice && fe->nslice != fe->nkeys)
+			fail(S, b->tok, "slice has %d keys, array has %d",
+			     fe->nslice, fe->nkeys);
+	} else {
+		res_expr(S, fe->base);
+		if (fe->nkeys != 1)
+			fail(S, fe->base->tok, "a histogram has exactly one key");
+	}
+	for (int i = 0; i < fe->nkeys; i++) {
+		fe->keys[i] = lookup_var(S, fe->key_names[i], fe->key_toks[i], true);
+		use_arity(S, fe->keys[i], 0, fe->key_toks[i]);
+	}
+	if (fe->value_name) {
+		fe->value = lookup_var(S, fe->value_name, fe->value_tok, true);
+		use_arity(S, fe->value, 0, fe->value_tok);
+	}
+	res_expr(S, fe->limit);
+	res_stmt(S, fe->body);
+}
+
+static void res_stmt(struct sema *S, struct stmt *s)
+{
+	if (!s)
+		return;
+	switch (s->kind) {
+	case S_FOREACH:
+		res_foreach(S, s->fe);
+		return;
+	case S_DELETE: {
+		struct expr *e = s->expr;
+		if (e->kind == E_VAR) {
+			/* whole array or scalar: arity not known from here */
+			struct symbol *v = lookup_var(S, e->name, e->tok, true);
+			e->sym = v;
+		} else if (e->kind == E_INDEX) {
+			for (int i = 0; i < e->nargs; i++)
+				res_expr(S, e->args[i]);
+			e->sym = res_array(S, e, e->nargs);
+		} else {
+			fail(S, e->tok, "invalid operand of delete expression");
+		}
+		return;
+	}
+	case S_TRY:
+		res_stmt(S, s->body);
+		if (s->catch_name)
+			s->catch_var = lookup_var(S, s->catch_name, s->catch_tok, true);
+		res_stmt(S, s->catch_body);
+		return;
+	case S_RETURN:
+		if (s->expr && !S->cur_func)
+			fail(S, s->tok, "found 'return' not in function context");
+		break;
+	default:
+		break;
+	}
+	res_expr(S, s->expr);
+	res_expr(S, s->init);
+	res_expr(S, s->step);
+	res_stmt(S, s->then);
+	res_stmt(S, s->els);
+	res_stmt(S, s->body);
+	for (int i = 0; i < s->nstmts; i++)
+		res_stmt(S, s->stmts[i]);
+}
+
+static void resolve_func(struct sema *S, struct func *f)
+{
+	struct hmap locals = { 0 };
+	int cap = f->nlocals;
+	S->locals = &locals;
+	S->local_vec = &f->locals;
+	S->nlocal_vec = &f->nlocals;
+	S->caplocal_vec = &cap;
+	S->scope_file = f->file;
+	S->cur_func = f;
+	S->cur_probe = NULL;
+	for (int i = 0; i < f->nparams; i++)
+		hmap_put(S->cc, &locals, f->locals[i]->name, f->locals[i]);
+	res_stmt(S, f->body);
+	S->cur_func = NULL;
+}
+
+static void resolve_probe(struct sema *S, struct probe *p)
+{
+	struct hmap locals = { 0 };
+	int cap = 0;
+	S->locals = &locals;
+	S->local_vec = &p->locals;
+	S->nlocal_vec = &p->nlocals;
+	S->caplocal_vec = &cap;
+	S->scope_file = p->file;
+	S->cur_probe = p;
+	S->cur_func = NULL;
+	/* conditions may read globals only */
+	for (int i = 0; i < p->npoints; i++) {
+		struct expr *c = p->points[i]->cond;
+		if (!c)
+			continue;
+		res_expr(S, c);
+		if (p->nlocals)
+			fail(S, p->nlocals ? p->locals[0]->tok : c->tok,
+			     "probe condition must not use local variables");
+	}
+	res_stmt(S, p->body);
+	S->cur_probe = NULL;
+}
+
+/* Orders each same-arity overload group by priority into a chain. */
+static void chain_overloads(struct sema *S, struct funcset *fs)
+{
+	for (int i = 0; i < fs->n; i++) {
+		struct func *f = fs->v[i];
+		struct func *nextf = NULL;
+		for (int k = 0; k < fs->n; k++) {
+			struct func *g = fs->v[k];
+			if (g == f || g->nparams != f->nparams)
+				continue;
+			/* the next one: lowest priority above f's, ties by order */
+			bool after = g->priority > f->priority ||
+				     (g->priority == f->priority && k > i);
+			if (!after)
+				continue;
+			if (!nextf || g->priority < nextf->priority)
+				nextf = g;
+		}
+		f->next_overload = nextf;
+	}
+	(void)S;
+}
+
+static void chain_all(struct sema *S, struct hmap *m)
+{
+	for (int i = 0; i < m->cap; i++)
+		if (m->keys[i])
+			chain_overloads(S, m->vals[i]);
+}
+
+/* ==== 6. types ==== */
+
+static void type_error_sym(struct sema *S, const struct token *at,
+			   struct symbol *v, enum type want)
+{
+	diag_sema_error(S->cc, at, "type mismatch (%s)", type_name(want));
+	if (v->type_tok)
+		diag_sema_error(S->cc, v->type_tok, "type was first inferred"
+				" here (%s)", type_name(v->type));
+	longjmp(S->fail, 1);
+}
+
+/* Unifies a symbol's value type with t; infers it when still unknown. */
+static void sym_type(struct sema *S, struct symbol *v, enum type t,
+		     const struct token *at)
+{
+	if (t == TY_UNKNOWN || v->type == t)
+		return;
+	if (t == TY_STATS && v->kind != SYM_GLOBAL)
+		fail(S, at, "statistics aggregate '%s' must be a global", v->name);
+	if (v->type == TY_UNKNOWN) {
+		v->type = t;
+		v->type_tok = at;
+		S->changed = true;
+		return;
+	}
+	type_error_sym(S, at, v, t);
+}
+
+static void key_type(struct sema *S, struct symbol *g, int i, enum type t,
+		     const struct token *at)
+{
+	if (t == TY_UNKNOWN || g->key_types[i] == t)
+		return;
+	if (t == TY_STATS)
+		fail(S, at, "statistics aggregate used as array index");
+	if (g->key_types[i] == TY_UNKNOWN) {
+		g->key_types[i] = t;
+		S->changed = true;
+		return;
+	}
+	fail(S, at, "index type mismatch (%s vs %s) for array '%s'",
+	     type_name(t), type_name(g->key_types[i]), g->name);
+}
+
+/* The result type of e is `have`; the context wants `want`. */
+static enum type result(struct sema *S, struct expr *e, enum type have,
+			enum type want)
+{
+	e->type = have;
+	if (want != TY_UNKNOWN && have != TY_UNKNOWN && have != want)
+		fail(S, e->tok, "type mismatch: expected %s but found %s",
+		     type_name(want), type_name(have));
+	return have;
+}
+
+static enum type ty(struct sema *S, struct expr *e, enum type want);
+
+/* Operand of @count & co / @hist_*: a global stats scalar or element. */
+static void ty_stats_operand(struct sema *S, struct expr *op)
+{
+	if (op->kind != E_VAR && op->kind != E_INDEX)
+		fail(S, op->tok, "type mismatch: expected stats but found %s",
+		     type_name(ty(S, op, TY_UNKNOWN)));
+	ty(S, op, TY_STATS);
+}
+
+static void ty_hist(struct sema *S, struct expr *h)
+{
+	ty_stats_operand(S, h->lhs);
+	h->type = TY_STATS;
+	if (h->hist_kind == HIST_LINEAR && h->args[2]->num <= 0)
+		fail(S, h->args[2]->tok, "histogram interval must be positive");
+}
+
+static void ty_keys(struct sema *S, struct symbol *g, struct expr **keys, int n)
+{
+	for (int i = 0; i < n && i < MAX_ARRAY_KEYS; i++) {
+		if (!keys[i])
+			continue;
+		enum type t = ty(S, keys[i], g->key_types[i]);
+		key_type(S, g, i, t, keys[i]->tok);
+	}
+}
+
+static enum type ty_call(struct sema *S, struct expr *e, enum type want)
+{
+	if (e->builtin) {
+		const struct builtin_sig *b = e->builtin;
+		for (int i = 0; i < e->nargs; i++) {
+			enum type t = ty(S, e->args[i], b->args[i]);
+			if (t == TY_STATS)
+				fail(S, e->args[i]->tok, "type mismatch: expected"
+				     " long or string but found stats");
+		}
+		return result(S, e, b->ret, want);
+	}
+	for (struct func *f = e->func; f; f = f->next_overload) {
+		for (int i = 0; i < e->nargs; i++) {
+			struct symbol *p = f->locals[i];
+			enum type t = ty(S, e->args[i], p->type);
+			sym_type(S, p, t, e->args[i]->tok);
+		}
+	}
+	return result(S, e, e->func->ret_type, want);
+}
+
+static enum type ty_print(struct sema *S, struct expr *e, enum type want)
+{
+	if (e->print_kind == PRINT_F) {
+		char types[64];
+		bool ok;
+		int n = parse_format_args(e->str, types, 64, &ok);
+		if (n != e->nargs)
+			fail(S, e->tok, "Wrong number of args to formatted print"
+			     " operator");
+		for (int i = 0; i < e->nargs; i++)
+			ty(S, e->args[i], i < 64 && types[i] == 's' ? TY_STRING :
+			   TY_LONG);
+	} else if (e->nargs == 1 && e->args[0]->kind == E_HIST &&
+		   (e->print_kind == PRINT_PLAIN || e->print_kind == PRINT_LN)) {
+		ty_hist(S, e->args[0]);
+	} else {
+		for (int i = 0; i < e->nargs; i++) {
+			enum type t = ty(S, e->args[i], TY_UNKNOWN);
+			if (t == TY_STATS)
+				fail(S, e->args[i]->tok, "type mismatch: expected"
+				     " long or string but found stats");
+		}
+	}
+	return result(S, e, e->is_sprint ? TY_STRING : TY_UNKNOWN, want);
+}
+
+/* a = b / a op= b / a <<< b */
+static enum type ty_assign(struct sema *S, struct expr *e, enum type want)
+{
+	struct expr *l = e->lhs;
+	if (e->op == OP_AGG) {
+		if (l->sym && l->sym->kind != SYM_GLOBAL)
+			fail(S, l->tok, "statistics aggregate '%s' must be a"
+			     " global", l->sym->name);
+		ty(S, l, TY_STATS);
+		ty(S, e->rhs, TY_LONG);
+		return result(S, e, TY_LONG, want);
+	}
+	if (e->op == OP_CONCAT) {
+		ty(S, l, TY_STRING);
+		ty(S, e->rhs, TY_STRING);
+		return result(S, e, TY_STRING, want);
+	}
+	if (e->op != OP_NONE) {
+		ty(S, l, TY_LONG);
+		ty(S, e->rhs, TY_LONG);
+		return result(S, e, TY_LONG, want);
+	}
+	enum type lt = ty(S, l, want);
+	if (lt == TY_STATS)
+		fail(S, e->tok, "cannot assign to statistics aggregate '%s'"
+		     " (use <<<)", l->sym ? l->sym->name : "?");
+	enum type rt = ty(S, e->rhs, lt);
+	if (lt == TY_UNKNOWN && rt != TY_UNKNOWN)
+		lt = ty(S, l, rt);
+	return result(S, e, lt, want);
+}
+
+static bool is_arith(enum op op)
+{
+	return op != OP_CONCAT && !(op >= OP_LT && op <= OP_NE);
+}
+
+static enum type ty(struct sema *S, struct expr *e, enum type want)
+{
+	switch (e->kind) {
+	case E_NUM:
+		return result(S, e, TY_LONG, want);
+	case E_STR:
+		return result(S, e, TY_STRING, want);
+	case E_VAR:
+		if (e->sym->is_array)
+			fail(S, e->tok, "array '%s' used as a scalar", e->sym->name);
+		sym_type(S, e->sym, want, e->tok);
+		return result(S, e, e->sym->type, want);
+	case E_INDEX:
+		ty_keys(S, e->sym, e->args, e->nargs);
+		sym_type(S, e->sym, want, e->tok);
+		return result(S, e, e->sym->type, want);
+	case E_IN:
+		ty_keys(S, e->lhs->sym, e->lhs->args, e->lhs->nargs);
+		e->lhs->type = e->lhs->sym->type;
+		return result(S, e, TY_LONG, want);
+	case E_CALL:
+		return ty_call(S, e, want);
+	case E_PRINT:
+		return ty_print(S, e, want);
+	case E_UNARY:
+		ty(S, e->lhs, TY_LONG);
+		return result(S, e, TY_LONG, want);
+	case E_BINARY:
+		if (e->op == OP_CONCAT) {
+			ty(S, e->lhs, TY_STRING);
+			ty(S, e->rhs, TY_STRING);
+			return result(S, e, TY_STRING, want);
+		}
+		if (is_arith(e->op)) {
+			ty(S, e->lhs, TY_LONG);
+			ty(S, e->rhs, TY_LONG);
+			return result(S, e, TY_LONG, want);
+		} else {
+			enum type lt = ty(S, e->lhs, TY_UNKNOWN);
+			enum type rt = ty(S, e->rhs, lt == TY_STATS ? TY_UNKNOWN : lt);
+			if (lt == TY_UNKNOWN && rt != TY_UNKNOWN)
+				lt = ty(S, e->lhs, rt);
+			if (lt == TY_STATS || rt == TY_STATS)
+				fail(S, e->tok, "type mismatch: cannot compare"
+				     " statistics aggregates");
+			return result(S, e, TY_LONG, want);
+		}
+	case E_REGEX:
+		ty(S, e->lhs, TY_STRING);
+		ty(S, e->rhs, TY_STRING);
+		return result(S, e, TY_LONG, want);
+	case E_ASSIGN:
+		return ty_assign(S, e, want);
+	case E_PREINC: case E_PREDEC: case E_POSTINC: case E_POSTDEC:
+		ty(S, e->lhs, TY_LONG);
+		return result(S, e, TY_LONG, want);
+	case E_TERNARY: {
+		ty(S, e->cond, TY_LONG);
+		enum type lt = ty(S, e->lhs, want);
+		enum type rt = ty(S, e->rhs, lt != TY_UNKNOWN ? lt : want);
+		if (lt == TY_UNKNOWN && rt != TY_UNKNOWN)
+			lt = ty(S, e->lhs, rt);
+		return result(S, e, lt, want);
+	}
+	case E_STAT:
+		ty_stats_operand(S, e->lhs);
+		if (e->rhs)
+			ty(S, e->rhs, TY_LONG);
+		return result(S, e, TY_LONG, want);
+	case E_HIST:
+		fail(S, e->tok, "a histogram may only be printed, iterated or"
+		     " indexed");
+	case E_HIST_BUCKET:
+		ty_hist(S, e->lhs);
+		ty(S, e->rhs, TY_LONG);
+		return result(S, e, TY_LONG, want);
+	case E_TARGET:
+	case E_CAST:
+		if (e->lhs)
+			ty(S, e->lhs, TY_LONG);
+		for (int i = 0; i < e->ncomps; i++)
+			if (e->comps[i].index)
+				ty(S, e->comps[i].index, TY_LONG);
+		return result(S, e, e->pretty ? TY_STRING : TY_LONG, want);
+	case E_ENTRY:
+		return result(S, e, ty(S, e->lhs, want), want);
+	case E_PERF:
+		return result(S, e, TY_LONG, want);
+	case E_DEFINED:
+		return result(S, e, TY_LONG, want);
+	}
+	return TY_UNKNOWN;
+}
+
+static void ty_foreach(struct sema *S, struct foreach *fe)
+{
+	if (fe->base->kind == E_HIST) {
+		ty_hist(S, fe->base);
+		sym_type(S, fe->keys[0], TY_LONG, fe->key_toks[0]);
+		if (fe->value)
+			sym_type(S, fe->value, TY_LONG, fe->value_tok);
+	} else {
+		struct symbol *g = fe->base->sym;
+		fe->base->type = g->type;
+		for (int i = 0; i < fe->nkeys; i++) {
+			struct symbol *k = fe->keys[i];
+			if (g->key_types[i] != TY_UNKNOWN)
+				sym_type(S, k, g->key_types[i], fe->key_toks[i]);
+			else
+				key_type(S, g, i, k->type, fe->key_toks[i]);
+		}
+		if (fe->value) {
+			if (g->type == TY_STATS)
+				sym_type(S, fe->value, TY_LONG, fe->value_tok);
+			else if (g->type != TY_UNKNOWN)
+				sym_type(S, fe->value, g->type, fe->value_tok);
+			else
+				sym_type(S, g, fe->value->type, fe->value_tok);
+		}
+		ty_keys(S, g, fe->slice, fe->nslice);
+	}
+	if (fe->limit)
+		ty(S, fe->limit, TY_LONG);
+}
+
+static void ty_stmt(struct sema *S, struct stmt *s)
+{
+	if (!s)
+		return;
+	switch (s->kind) {
+	case S_NULL: case S_BREAK: case S_CONTINUE: case S_NEXT:
+		return;
+	case S_EXPR:
+		ty(S, s->expr, TY_UNKNOWN);
+		return;
+	case S_BLOCK:
+		for (int i = 0; i < s->nstmts; i++)
+			ty_stmt(S, s->stmts[i]);
+		return;
+	case S_IF:
+		ty(S, s->expr, TY_LONG);
+		ty_stmt(S, s->then);
+		ty_stmt(S, s->els);
+		return;
+	case S_WHILE:
+	case S_FOR:
+		if (s->init)
+			ty(S, s->init, TY_UNKNOWN);
+		if (s->expr)
+			ty(S, s->expr, TY_LONG);
+		if (s->step)
+			ty(S, s->step, TY_UNKNOWN);
+		ty_stmt(S, s->body);
+		return;
+	case S_FOREACH:
+		ty_foreach(S, s->fe);
+		ty_stmt(S, s->fe->body);
+		return;
+	case S_RETURN:
+		if (s->expr && S->cur_func) {
+			struct func *f = S->cur_func;
+			enum type t = ty(S, s->expr, f->ret_type);
+			if (t == TY_STATS)
+				fail(S, s->expr->tok, "cannot return a statistics"
+				     " aggregate");
+			if (f->ret_type == TY_UNKNOWN && t != TY_UNKNOWN) {
+				f->ret_type = t;
+				S->changed = true;
+			}
+		}
+		return;
+	case S_DELETE:
+		if (s->expr->kind == E_INDEX)
+			ty_keys(S, s->expr->sym, s->expr->args, s->expr->nargs);
+		return;
+	case S_TRY:
+		ty_stmt(S, s->body);
+		if (s->catch_var)
+			sym_type(S, s->catch_var, TY_STRING, s->catch_tok);
+		ty_stmt(S, s->catch_body);
+		return;
+	}
+}
+
+static void infer_types(struct sema *S)
+{
+	do {
+		S->changed = false;
+		for (int i = 0; i < S->s->nprobes; i++) {
+			struct probe *p = S->s->probes[i];
+			S->cur_func = NULL;
+			for (int k = 0; k < p->npoints; k++)
+				if (p->points[k]->cond)
+					ty(S, p->points[k]->cond, TY_LONG);
+			ty_stmt(S, p->body);
+		}
+		for (int i = 0; i < S->s->nfuncs; i++) {
+			S->cur_func = S->s->funcs[i];
+			ty_stmt(S, S->cur_func->body);
+		}
+		S->cur_func = NULL;
+	} while (S->changed);
+}
+
+/* After the fixpoint: values whose type nothing determined. */
+static void unresolved(struct sema *S, const struct token *t)
+{
+	fail(S, t, "unresolved type ");
+}
+
+static void check_sym_known(struct sema *S, struct symbol *v,
+			    const struct token *at)
+{
+	if (v->type == TY_UNKNOWN)
+		unresolved(S, at);
+	for (int i = 0; v->is_array && i < v->nkeys; i++)
+		if (v->key_types[i] == TY_UNKNOWN)
+			unresolved(S, at);
+}
+
+static void known_stmt(struct sema *S, struct stmt *s);
+
+static void known_expr(struct sema *S, struct expr *e, bool value)
+{
+	if (!e)
+		return;
+	if (e->sym && (e->kind == E_VAR || e->kind == E_INDEX))
+		check_sym_known(S, e->sym, e->tok);
+	if (value && e->type == TY_UNKNOWN && e->kind != E_HIST)
+		unresolved(S, e->tok);
+	if (e->kind == E_IN) {
+		check_sym_known(S, e->lhs->sym, e->lhs->tok);
+		for (int i = 0; i < e->lhs->nargs; i++)
+			known_expr(S, e->lhs->args[i], true);
+		return;
+	}
+	if (e->kind == E_STAT || e->kind == E_HIST) {
+		known_expr(S, e->lhs, false);
+		return;
+	}
+	/* the value of an assignment statement or call is not needed */
+	known_expr(S, e->lhs, e->kind != E_HIST_BUCKET);
+	known_expr(S, e->rhs, true);
+	known_expr(S, e->cond, true);
+	for (int i = 0; i < e->nargs; i++)
+		known_expr(S, e->args[i], e->kind != E_HIST);
+	for (int i = 0; i < e->ncomps; i++)
+		known_expr(S, e->comps[i].index, true);
+}
+
+static void known_stmt(struct sema *S, struct stmt *s)
+{
+	if (!s)
+		return;
+	if (s->kind == S_DELETE) {
+		if (s->expr->sym)
+			check_sym_known(S, s->expr->sym, s->expr->tok);
+		for (int i = 0; i < s->expr->nargs; i++)
+			known_expr(S, s->expr->args[i], true);
+		return;
+	}
+	known_expr(S, s->expr, s->kind != S_EXPR);
+	known_expr(S, s->init, false);
+	known_expr(S, s->step, false);
+	known_stmt(S, s->then);
+	known_stmt(S, s->els);
+	known_stmt(S, s->body);
+	known_stmt(S, s->catch_body);
+	for (int i = 0; i < s->nstmts; i++)
+		known_stmt(S, s->stmts[i]);
+	if (s->fe) {
+		struct foreach *fe = s->fe;
+		for (int i = 0; i < fe->nkeys; i++)
+			check_sym_known(S, fe->keys[i], fe->key_toks[i]);
+		if (fe->value)
+			check_sym_known(S, fe->value, fe->value_tok);
+		if (fe->base->kind == E_VAR)
+			check_sym_known(S, fe->base->sym, fe->base->tok);
+		else
+			known_expr(S, fe->base->lhs, false);
+		for (int i = 0; i < fe->nslice; i++)
+			known_expr(S, fe->slice[i], true);
+		known_expr(S, fe->limit, true);
+		known_stmt(S, fe->body);
+	}
+}
+
+static void check_known(struct sema *S)
+{
+	for (int i = 0; i < S->s->nprobes; i++) {
+		struct probe *p = S->s->probes[i];
+		for (int k = 0; k < p->npoints; k++)
+			known_expr(S, p->points[k]->cond, true);
+		known_stmt(S, p->body);
+		for (int k = 0; k < p->nlocals; k++)
+			check_sym_known(S, p->locals[k], p->locals[k]->tok);
+	}
+	for (int i = 0; i < S->s->nfuncs; i++) {
+		struct func *f = S->s->funcs[i];
+		known_stmt(S, f->body);
+		for (int k = 0; k < f->nlocals; k++)
+			check_sym_known(S, f->locals[k], f->locals[k]->tok);
+	}
+}
+
+/* ==== 7. read/write sets, foreach check, autoprint ==== */
+
+struct rw {
+	struct sema *S;
+	int unit;			/* stamp base for dedupe */
+	struct symbol ***reads, ***writes;
+	int *nreads, *nwrites;
+	int capr, capw;
+	struct func ***callees;
+	int *ncallees, capc;
+};
+
+static void rw_mark(struct rw *rw, struct symbol *v, bool write)
+{
+	if (!v || v->kind != SYM_GLOBAL)
+		return;
+	if (v->stamp >> 2 != rw->unit)
+		v->stamp = rw->unit << 2;
+	int bit = write ? 2 : 1;
+	if (v->stamp & bit)
+		return;
+	v->stamp |= bit;
+	if (write) {
+		v->is_written = true;
+		vec_push(rw->S->cc, rw->writes, rw->nwrites, &rw->capw, v);
+	} else {
+		v->is_read = true;
+		vec_push(rw->S->cc, rw->reads, rw->nreads, &rw->capr, v);
+	}
+}
+
+static void rw_expr(struct rw *rw, struct expr *e);
+
+static void rw_lvalue(struct rw *rw, struct expr *l, bool also_read)
+{
+	rw_mark(rw, l->sym, true);
+	if (also_read)
+		rw_mark(rw, l->sym, false);
+	for (int i = 0; i < l->nargs; i++)
+		rw_expr(rw, l->args[i]);
+}
+
+static void rw_expr(struct rw *rw, struct expr *e)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case E_VAR:
+	case E_INDEX:
+		rw_mark(rw, e->sym, false);
+		break;
+	case E_IN:
+		rw_mark(rw, e->lhs->sym, false);
+		for (int i = 0; i < e->lhs->nargs; i++)
+			rw_expr(rw, e->lhs->args[i]);
+		return;
+	case E_ASSIGN:
+		rw_lvalue(rw, e->lhs, e->op != OP_NONE && e->op != OP_AGG);
+		rw_expr(rw, e->rhs);
+		return;
+	case E_PREINC: case E_PREDEC: case E_POSTINC: case E_POSTDEC:
+		rw_lvalue(rw, e->lhs, true);
+		return;
+	case E_CALL:
+		for (struct func *f = e->func; f; f = f->next_overload) {
+			bool seen = false;
+			for (int i = 0; i < *rw->ncallees; i++)
+				seen |= (*rw->callees)[i] == f;
+			if (!seen)
+				vec_push(rw->S->cc, rw->callees, rw->ncallees,
+					 &rw->capc, f);
+		}
+		break;
+	default:
+		break;
+	}
+	rw_expr(rw, e->lhs);
+	rw_expr(rw, e->rhs);
+	rw_expr(rw, e->cond);
+	for (int i = 0; i < e->nargs; i++)
+		rw_expr(rw, e->args[i]);
+	for (int i = 0; i < e->ncomps; i++)
+		rw_expr(rw, e->comps[i].index);
+}
+
+static void rw_stmt(struct rw *rw, struct stmt *s)
+{
+	if (!s)
+		return;
+	if (s->kind == S_DELETE) {
+		rw_lvalue(rw, s->expr, false);
+		return;
+	}
+	if (s->kind == S_TRY && s->catch_var)
+		rw_mark(rw, s->catch_var, true);
+	rw_expr(rw, s->expr);
+	rw_expr(rw, s->init);
+	rw_expr(rw, s->step);
+	rw_stmt(rw, s->then);
+	rw_stmt(rw, s->els);
+	rw_stmt(rw, s->body);
+	rw_stmt(rw, s->catch_body);
+	for (int i = 0; i < s->nstmts; i++)
+		rw_stmt(rw, s->stmts[i]);
+	if (s->fe) {
+		struct foreach *fe = s->fe;
+		rw_expr(rw, fe->base);
+		for (int i = 0; i < fe->nkeys; i++)
+			rw_mark(rw, fe->keys[i], true);
+		if (fe->value)
+			rw_mark(rw, fe->value, true);
+		for (int i = 0; i < fe->nslice; i++)
+			rw_expr(rw, fe->slice[i]);
+		rw_expr(rw, fe->limit);
+		rw_stmt(rw, fe->body);
+	}
+}
+
+/* Functions reachable from `from` (not including itself unless on a
+   cycle): DFS with a per-root stamp in `seen`. */
+static int reach(struct sema *S, struct func *const *from, int nfrom,
+		 int *seen, int stamp, struct func **out)
+{
+	int n = 0, top = 0;
+	struct func **stack = malloc(sizeof(*stack) * (size_t)(S->s->nfuncs + 1));
+	if (!stack)
+		abort();
+	for (int i = 0; i < nfrom; i++) {
+		if (seen[from[i]->index] == stamp)
+			continue;
+		seen[from[i]->index] = stamp;
+		stack[top++] = from[i];
+		out[n++] = from[i];
+	}
+	while (top) {
+		struct func *f = stack[--top];
+		for (int i = 0; i < f->ncallees; i++) {
+			struct func *g = f->callees[i];
+			if (seen[g->index] == stamp)
+				continue;
+			seen[g->index] = stamp;
+			stack[top++] = g;
+			out[n++] = g;
+		}
+	}
+	free(stack);
+	return n;
+}
+
+/* Merges the direct sets of `fs` into the given sets (deduped). */
+static void union_sets(struct sema *S, int unit, struct func **fs, int n,
+		       struct symbol ***reads, int *nreads,
+		       struct symbol ***writes, int *nwrites)
+{
+	struct symbol **r = NULL, **w = NULL;
+	int nr = 0, nw = 0, cr = 0, cw = 0;
+	for (int i = 0; i < *nreads; i++) {
+		(*reads)[i]->stamp = unit << 2 | 1;
+		vec_push(S->cc, &r, &nr, &cr, (*reads)[i]);
+	}
+	for (int i = 0; i < *nwrites; i++) {
+		struct symbol *v = (*writes)[i];
+		if (v->stamp >> 2 != unit)
+			v->stamp = unit << 2;
+		v->stamp |= 2;
+		vec_push(S->cc, &w, &nw, &cw, v);
+	}
+	for (int k = 0; k < n; k++) {
+		struct func *f = fs[k];
+		/* f->reads are still the direct sets at this point */
+		for (int i = 0; i < f->nreads; i++) {
+			struct symbol *v = f->reads[i];
+			if (v->stamp >> 2 != unit)
+				v->stamp = unit << 2;
+			if (!(v->stamp & 1)) {
+				v->stamp |= 1;
+				vec_push(S->cc, &r, &nr, &cr, v);
+			}
+		}
+		for (int i = 0; i < f->nwrites; i++) {
+			struct symbol *v = f->writes[i];
+			if (v->stamp >> 2 != unit)
+				v->stamp = unit << 2;
+			if (!(v->stamp & 2)) {
+				v->stamp |= 2;
+				vec_push(S->cc, &w, &nw, &cw, v);
+			}
+		}
+	}
+	*reads = r;
+	*nreads = nr;
+	*writes = w;
+	*nwrites = nw;
+}
+
+/* Direct sets and callees of every live unit, then transitive sets. */
+static void compute_rw(struct sema *S)
+{
+	struct script *s = S->s;
+	int unit = 1;
+	for (int i = 0; i < s->nfuncs; i++) {
+		struct func *f = s->funcs[i];
+		struct rw rw = { S, unit++, &f->reads, &f->writes, &f->nreads,
+				 &f->nwrites, 0, 0, &f->callees, &f->ncallees, 0 };
+		rw_stmt(&rw, f->body);
+	}
+	struct func **direct = NULL;
+	int ndirect = 0;
+	struct func ***pcallees = cc_alloc(S->cc, sizeof(*pcallees) * (size_t)(s->nprobes + 1));
+	int *npcallees = cc_alloc(S->cc, sizeof(int) * (size_t)(s->nprobes + 1));
+	for (int i = 0; i < s->nprobes; i++) {
+		struct probe *p = s->probes[i];
+		struct rw rw = { S, unit++, &p->reads, &p->writes, &p->nreads,
+				 &p->nwrites, 0, 0, &pcallees[i], &npcallees[i], 0 };
+		for (int k = 0; k < p->npoints; k++)
+			rw_expr(&rw, p->points[k]->cond);
+		rw_stmt(&rw, p->body);
+	}
+	(void)direct;
+	(void)ndirect;
+	/* transitive: compute all from the direct sets before replacing */
+	int *seen = calloc((size_t)s->nfuncs + 1, sizeof(int));
+	struct func **out = malloc(sizeof(*out) * (size_t)(s->nfuncs + 1));
+	if (!seen || !out)
+		abort();
+	struct symbol ***fr = calloc((size_t)s->nfuncs + 1, sizeof(*fr));
+	struct symbol ***fw = calloc((size_t)s->nfuncs + 1, sizeof(*fw));
+	int *nfr = calloc((size_t)s->nfuncs + 1, sizeof(int));
+	int *nfw = calloc((size_t)s->nfuncs + 1, sizeof(int));
+	if (!fr || !fw || !nfr || !nfw)
+		abort();
+	int st = 1;
+	for (int i = 0; i < s->nprobes; i++) {
+		struct probe *p = s->probes[i];
+		int n = reach(S, pcallees[i], npcallees[i], seen, st++, out);
+		union_sets(S, unit++, out, n, &p->reads, &p->nreads, &p->writes,
+			   &p->nwrites);
+	}
+	for (int i = 0; i < s->nfuncs; i++) {
+		struct func *f = s->funcs[i];
+		int n = reach(S, f->callees, f->ncallees, seen, st, out);
+		f->recursive = seen[f->index] == st;
+		st++;
+		fr[i] = f->reads;
+		fw[i] = f->writes;
+		nfr[i] = f->nreads;
+		nfw[i] = f->nwrites;
+		union_sets(S, unit++, out, n, &fr[i], &nfr[i], &fw[i], &nfw[i]);
+	}
+	for (int i = 0; i < s->nfuncs; i++) {
+		struct func *f = s->funcs[i];
+		f->reads = fr[i];
+		f->writes = fw[i];
+		f->nreads = nfr[i];
+		f->nwrites = nfw[i];
+	}
+	free(seen);
+	free(out);
+	free(fr);
+	free(fw);
+	free(nfr);
+	free(nfw);
+}
+
+/* foreach (.. in A) must not modify A, directly or through calls. */
+struct fecheck {
+	struct sema *S;
+	struct symbol *arrays[64];
+	int n;
+};
+
+static void fe_expr(struct fecheck *fc, struct expr *e);
+
+static void fe_written(struct fecheck *fc, struct symbol *v,
+		       const struct token *at)
+{
+	for (int i = 0; i < fc->n; i++)
+		if (fc->arrays[i] == v)
+			fail(fc->S, at, "variable '%s' modified during 'foreach'"
+			     " iteration", v->name);
+}
+
+static void fe_expr(struct fecheck *fc, struct expr *e)
+{
+	if (!e)
+		return;
+	if (e->kind == E_ASSIGN || e->kind == E_PREINC || e->kind == E_PREDEC ||
+	    e->kind == E_POSTINC || e->kind == E_POSTDEC)
+		fe_written(fc, e->lhs->sym, e->lhs->tok);
+	if (e->kind == E_CALL && e->func)
+		for (struct func *f = e->func; f; f = f->next_overload)
+			for (int i = 0; i < f->nwrites; i++)
+				fe_written(fc, f->writes[i], e->tok);
+	fe_expr(fc, e->lhs);
+	fe_expr(fc, e->rhs);
+	fe_expr(fc, e->cond);
+	for (int i = 0; i < e->nargs; i++)
+		fe_expr(fc, e->args[i]);
+	for (int i = 0; i < e->ncomps; i++)
+		fe_expr(fc, e->comps[i].index);
+}
+
+static void fe_stmt(struct fecheck *fc, struct stmt *s)
+{
+	if (!s)
+		return;
+	if (s->kind == S_DELETE)
+		fe_written(fc, s->expr->sym, s->expr->tok);
+	fe_expr(fc, s->expr);
+	fe_expr(fc, s->init);
+	fe_expr(fc, s->step);
+	fe_stmt(fc, s->then);
+	fe_stmt(fc, s->els);
+	fe_stmt(fc, s->body);
+	fe_stmt(fc, s->catch_body);
+	for (int i = 0; i < s->nstmts; i++)
+		fe_stmt(fc, s->stmts[i]);
+	if (s->fe) {
+		struct foreach *fe = s->fe;
+		struct expr *b = fe->base->kind == E_HIST ? fe->base->lhs : fe->base;
+		fe_expr(fc, fe->limit);
+		for (int i = 0; i < fe->nslice; i++)
+			fe_expr(fc, fe->slice[i]);
+		bool pushed = b->sym && fc->n < 64;
+		if (pushed)
+			fc->arrays[fc->n++] = b->sym;
+		fe_stmt(fc, fe->body);
+		if (pushed)
+			fc->n--;
+	}
+}
+
+static void check_foreach(struct sema *S)
+{
+	struct fecheck fc = { .S = S };
+	for (int i = 0; i < S->s->nprobes; i++)
+		fe_stmt(&fc, S->s->probes[i]->body);
+	for (int i = 0; i < S->s->nfuncs; i++)
+		fe_stmt(&fc, S->s->funcs[i]->body);
+}
+
+/* script->globals: live ones (or all with -u), in declaration order. */
+static void finish_globals(struct sema *S, bool keep_all)
+{
+	for (int i = 0; i < S->nall_globals; i++) {
+		struct symbol *g = S->all_globals[i];
+		if (!keep_all && !g->is_read && !g->is_written)
+			continue;
+		g->index = S->s->nglobals;
+		vec_push(S->cc, &S->s->globals, &S->s->nglobals, &S->capglobals, g);
+		g->autoprint = g->is_written && !g->is_read && !g->from_tapset;
+		if (g->init && !g->is_array && g->type == TY_UNKNOWN)
+			g->type = g->init->kind == E_NUM ? TY_LONG : TY_STRING;
+	}
+}
+
+/* Globals with literal initialisers have that type from the start. */
+static void init_global_types(struct sema *S)
+{
+	for (int i = 0; i < S->nall_globals; i++) {
+		struct symbol *g = S->all_globals[i];
+		if (g->init) {
+			g->type = g->init->kind == E_NUM ? TY_LONG : TY_STRING;
+			g->type_tok = g->init->tok;
+			g->init->type = g->type;
+			g->arity_tok = g->tok;
+		}
+	}
+}
+
+static void resolve_all(struct sema *S, bool keep_all)
+{
+	for (int i = 0; i < S->s->nprobes; i++)
+		resolve_probe(S, S->s->probes[i]);
+	if (keep_all)
+		for (int i = 0; i < S->nall_funcs; i++)
+			mark_live(S, S->all_funcs[i]);
+	/* s->funcs grows while we go: called functions join the list */
+	for (int i = 0; i < S->s->nfuncs; i++)
+		resolve_func(S, S->s->funcs[i]);
+}
+
+int sema_check(struct script *s)
+{
+	struct compiler *cc = s->cc;
+	struct sema *S = calloc(1, sizeof(*S));
+	if (!S)
+		abort();
+	S->cc = cc;
+	S->s = s;
+	bool keep_all = cc->opts && cc->opts->unoptimized;
+	int rc = -1;
+	if (setjmp(S->fail) == 0) {
+		load_tapsets(S);
+		chain_all(S, &S->funcs);
+		for (int i = 0; i < S->npriv; i++)
+			chain_all(S, &S->priv_funcs[i]);
+		init_global_types(S);
+		expand_probes(S);
+		if (s->nprobes == 0)
+			fail(S, NULL, "no probes found");
+		resolve_all(S, keep_all);
+		infer_types(S);
+		check_known(S);
+		compute_rw(S);
+		check_foreach(S);
+		finish_globals(S, keep_all);
+		rc = 0;
+	}
+	free(S);
+	return rc;
+}

@@ -572,8 +572,8 @@ static int64_t binary_prec(int64_t p)
 /*
  * %b: the value's low prec bytes, little-endian (the native order of the
  * machines stap runs on), NUL-padded to width.  Width and precision stand
- * in for each other; an odd size means 8.  stap writes the value only if
- * all of it fits, and then goes on at the same place.
+ * in for each other; a size other than 1, 2, 4 or 8 means 8.  stap writes
+ * the value only if all of it fits, and then goes on at the same place.
  */
 static void out_binary(struct fmt_out *o, int64_t v, int64_t width,
 		       int64_t prec, int flags)
@@ -675,9 +675,16 @@ static int64_t clamp_wp(int64_t v, int64_t limit)
 }
 
 static int render_conv(struct fmt_out *o, const struct bt_fmt_comp *c,
-		       struct fmt_args *a, int64_t limit)
+		       struct fmt_args *a, int mode)
 {
 	int64_t width = -1, prec = -1, v = 0;
+	/*
+	 * stap's sprintf clamps to the room left including the NUL's byte
+	 * (end - str + 1), its printf to the transport buffer size.
+	 */
+	int64_t limit = mode == BT_FMT_STREAM ? BT_FMT_STREAM_CLAMP :
+			o->pos < o->cap ? (int64_t)BT_MIN(o->cap - o->pos,
+						(size_t)BT_FMT_NUM_MAX) : 0;
 	int flags = nf_flags(c);
 	const char *s;
 	size_t len;
@@ -738,19 +745,16 @@ static int64_t render(const char *fmt, const struct bt_fmt_comp *comps,
 		      size_t cap, int mode, size_t *need)
 {
 	struct fmt_out o = { .buf = buf, .cap = buf ? cap : 0 };
-	int64_t limit = BT_FMT_STREAM_CLAMP;
 	size_t i;
 	int rc = 0;
 
-	if (mode == BT_FMT_SPRINT)
-		limit = o.cap > BT_FMT_NUM_MAX ? BT_FMT_NUM_MAX : (int64_t)o.cap;
 	for (i = 0; i < ncomps && rc == 0; i++) {
 		const struct bt_fmt_comp *c = &comps[i];
 
 		if (c->conv == BT_FMT_LITERAL)
 			out_bytes(&o, fmt + c->lit_off, c->lit_len);
 		else
-			rc = render_conv(&o, c, a, limit);
+			rc = render_conv(&o, c, a, mode);
 	}
 	/*
 	 * sprint: stap fills up to cap bytes, then the NUL goes after the
@@ -839,7 +843,7 @@ int bt_hist_log_bucket(int64_t v)
 int64_t bt_hist_log_value(int b)
 {
 	if (b <= 0)
-		return INT64_MIN;
+		return (int64_t)(~(uint64_t)0 << 63);	/* INT64_MIN */
 	if (b >= BT_HIST_LOG_BUCKETS)
 		b = BT_HIST_LOG_BUCKETS - 1;
 	if (b == BT_HIST_LOG_BUCKET0)

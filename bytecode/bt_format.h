@@ -125,7 +125,9 @@ struct bt_fmt_arg {
  *
  * BT_FMT_SPRINT	sprintf() into a string of capacity cap (MAXSTRINGLEN):
  *			at most cap - 1 bytes, then a NUL; a width or precision
- *			is clamped to the room left at that point.
+ *			is clamped to the room left at that point (counting
+ *			the NUL's byte), so a right-aligned number that does
+ *			not fit shows its leading digits, as in stap.
  * BT_FMT_STREAM	printf() to the output stream: at most cap bytes, no
  *			NUL; widths and precisions are clamped to
  *			BT_FMT_STREAM_CLAMP (STP_BUFFER_SIZE), and SystemTap
@@ -140,7 +142,9 @@ enum bt_fmt_mode { BT_FMT_SPRINT = 0, BT_FMT_STREAM = 1 };
  * with args[0 .. nargs), consumed in the order of its kinds; an INT kind
  * takes an INT arg, STR and MEM take a STR arg.  Extra args are ignored.
  * Writes into buf[0 .. cap) as the mode says; *need (may be NULL) gets the
- * length the output would have with unlimited room (saturating).
+ * length of the whole rendering (saturating): with STREAM, or when
+ * nothing was cut, that is the untruncated length; once SPRINT runs out
+ * of room later widths are clamped, so it is then only a lower bound.
  * Returns the number of bytes written (not counting a NUL), or BT_FMT_EARGS.
  */
 int64_t bt_fmt_render(const char *fmt, const struct bt_fmt_comp *comps,

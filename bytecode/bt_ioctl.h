@@ -199,14 +199,19 @@ struct bt_ioc_status {
 				 * the front end should STOP */
 	__u32 error_state;	/* the session ended in error (no end probes) */
 	__u32 overload;		/* the overload guard stopped the session */
-	__u64 errors;		/* runtime errors raised by handlers */
-	__u64 skipped_reentrancy; /* a handler would have nested on a CPU */
-	__u64 skipped_lock;	/* a global's lock could not be taken */
-	__u64 skipped_other;	/* e.g. low stack */
+	__u32 aborted;		/* abort() was called: no end probes */
+	__u32 pad;
+	__u64 errors;		/* runtime errors (SystemTap's error_count) */
+	__u64 skipped;		/* skipped probes counted against MAXSKIPPED
+				 * (SystemTap's skipped_count): lock timeouts */
+	__u64 skipped_lock;	/* of which: a global's lock was busy */
+	__u64 skipped_reentrancy; /* a handler would have nested on a CPU
+				 * (reported, not counted against MAXSKIPPED) */
 	__u64 kprobe_missed;	/* kprobes' own nmissed, kretprobe misses */
 	__u64 records_dropped;	/* output records lost to full rings */
 	__u64 hits;		/* handler runs, all probes */
-	__u64 probe_ns;		/* time spent in handlers, all CPUs */
+	__u64 probe_cycles;	/* time in handlers, all CPUs (0 with
+				 * STP_NO_OVERLOAD, which skips the clock) */
 };
 
 /* ------------------------------------------------------------------ */

@@ -13,6 +13,12 @@
  * [:d:] [:l:] [:s:] [:u:]), * + ? {m} {m,} {m,n} (stackable: a**, a{2}{3}),
  * | ( ) (?:...), anchors ^ $ anywhere (they never match mid-string),
  * '\' makes the next byte literal, also inside brackets (unlike POSIX).
+ * As in stap, `$` consumes the string's terminating NUL, so nothing can
+ * follow it but the end of the pattern: "$^" and "a$$" never match
+ * (glibc matches both).  Bytes >= 0x80 are plain bytes here, as in
+ * glibc's C locale; stap's DFA lumps them into one "unknown" character,
+ * so there a literal high byte in a pattern never matches - we don't
+ * copy that limitation.
  * The pattern is the string literal's bytes with its C escapes already
  * decoded (\n is a newline byte, "\\." reaches us as \.).  '.' and
  * negated classes match any byte but NUL.  A single unmatched ')' as the
@@ -26,7 +32,9 @@
  * subexpression rules but not always: e.g. (a|ab)(c|bcd)(d*) on "abcd"
  * gives "a","bcd","" where POSIX says "ab","c","d".  A group inside a
  * loop reports its last iteration; a group that did not take part is
- * (-1, -1) (matched(n) is then "").
+ * (-1, -1) (matched(n) is then "").  A group that could only match
+ * the empty string inside a loop, like (a?)* on "b", may be reported
+ * unset where glibc says (0,0): matched(n) is "" either way.
  *
  * Program layout (little-endian, no alignment needed):
  *	u32 magic BT_RE_MAGIC, u16 version, u16 ngroups (incl. group 0),
@@ -61,7 +69,7 @@ enum bt_re_op {
 	BT_RE_OP_JMP,		/* go to x */
 	BT_RE_OP_SAVE,		/* capture slot a = position, then next */
 	BT_RE_OP_BOL,		/* position == 0, then next */
-	BT_RE_OP_EOL,		/* position == length, then next */
+	BT_RE_OP_EOL,		/* position == length: step past the end, then next */
 	BT_RE_OP__COUNT
 };
 
@@ -104,7 +112,13 @@ size_t bt_regex_scratch_size(const void *prog);
  * match.  Returns 1 and fills caps[0 .. ncaps) with the group offsets
  * (caps[2n], caps[2n+1]: start and end of group n, -1 if unset; slots
  * past 2 * ngroups are set to -1), 0 if there is no match, or
- * BT_RE_ESCRATCH / BT_RE_EINVAL.  caps may be NULL with ncaps 0.
+ * BT_RE_ESCRATCH / BT_RE_EINVAL.
+ *
+ * Cost is O((len + 2) * ninsns * slots tracked), and only the slots
+ * asked for are tracked: pass ncaps = 2 * ngroups when the script uses
+ * matched()/ngroups() anywhere (they read the last match of the
+ * context), or caps NULL and ncaps 0 for a plain yes/no, which also
+ * stops at the first match found.
  */
 int bt_regex_match(const void *prog, const char *str, size_t len,
 		   int32_t *caps, size_t ncaps, void *scratch,

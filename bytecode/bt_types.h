@@ -12,6 +12,7 @@
 #ifdef __KERNEL__
 #include <linux/types.h>
 #include <linux/stddef.h>
+#include <linux/limits.h>
 #ifndef INT64_MIN
 #define INT64_MIN S64_MIN
 #define INT64_MAX S64_MAX

@@ -13,6 +13,8 @@
 struct codegen_opts {
 	struct bt_limits limits;	/* from the defaults and -D */
 	bool no_global_display;		/* --no-global-var-display */
+	bool maxnesting_auto;		/* no -DMAXNESTING: derive it as SystemTap
+					   does, from the call graph */
 };
 
 /*

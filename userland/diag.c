@@ -67,6 +67,8 @@ char *cc_strdup(struct compiler *cc, const char *s)
 char *cc_printf(struct compiler *cc, const char *fmt, ...)
 {
 	va_list ap;
+	if (!fmt)
+		fmt = "";
 	va_start(ap, fmt);
 	char probe[1];
 	int n = vsnprintf(probe, sizeof(probe), fmt, ap);
@@ -215,11 +217,19 @@ const char *diag_token_desc(struct compiler *cc, const struct token *tok)
 	switch (tok->kind) {
 	case TK_EOF:
 		return cc_printf(cc, "%s EOF", fn);
-	case TK_IDENT: what = "identifier"; break;
+	case TK_IDENT:
+		/* stap lexes @name as an operator */
+		what = tok->text[0] == '@' ? "operator" : "identifier";
+		break;
 	case TK_NUMBER: what = "number"; break;
 	case TK_STRING: what = "string"; break;
 	case TK_OP: what = "operator"; break;
 	case TK_KEYWORD:
+		/* stap calls @count & co operators */
+		if (tok->text[0] == '@') {
+			what = "operator";
+			break;
+		}
 		/* stap 4.8 prints keywords without their text */
 		return cc_printf(cc, "keyword at %s:%d:%d", fn, tok->pos.line,
 				 tok->pos.col);

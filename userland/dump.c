@@ -304,6 +304,7 @@ void dump_stmt(FILE *out, const struct stmt *s)
 {
 	switch (s->kind) {
 	case S_NULL:
+		fputc(';', out);
 		break;
 	case S_EXPR:
 		dump_expr(out, s->expr);
@@ -384,11 +385,12 @@ static void dump_point(FILE *out, const struct probe_point *pp)
 	}
 }
 
-static void dump_points(FILE *out, struct probe_point *const *pts, int n)
+static void dump_points(FILE *out, struct probe_point *const *pts, int n,
+			const char *sep)
 {
 	for (int i = 0; i < n; i++) {
 		if (i)
-			fputc(',', out);
+			fputs(sep, out);
 		dump_point(out, pts[i]);
 	}
 }
@@ -425,8 +427,10 @@ void dump_parse(FILE *out, const struct script *s)
 				continue;
 			fprintf(out, "probe %s %s ", a->text,
 				a->prologue ? "=" : "+=");
-			dump_points(out, a->points, a->npoints);
+			dump_points(out, a->points, a->npoints, ", ");
 			dump_stmt(out, a->prologue ? a->prologue : a->epilogue);
+			/* stap omits the epilogue of the combined form; we
+			   show it */
 			if (a->prologue && a->epilogue) {
 				fputs(", ", out);
 				dump_stmt(out, a->epilogue);
@@ -438,7 +442,7 @@ void dump_parse(FILE *out, const struct script *s)
 			if (sf->decls[i]->kind != D_PROBE)
 				continue;
 			fputs("probe ", out);
-			dump_points(out, p->points, p->npoints);
+			dump_points(out, p->points, p->npoints, ",");
 			dump_stmt(out, p->body);
 			fputc('\n', out);
 		}
@@ -639,7 +643,7 @@ void dump_resolved(FILE *out, const struct script *s)
 				fputs(" /* <- ", out);
 				if (p->via)
 					fprintf(out, "%s <- ", p->via->text);
-				dump_points(out, o->points, o->npoints);
+				dump_points(out, o->points, o->npoints, ",");
 				fputs(" */\n", out);
 			}
 			dump_locals(out, p->locals, 0, p->nlocals);

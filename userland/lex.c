@@ -345,7 +345,8 @@ static bool lex_op(struct lexer *lx)
 		snprintf(buf, sizeof(buf), "unexpected character '%c'", c);
 	else
 		snprintf(buf, sizeof(buf), "unexpected character 0x%02x", c);
-	lex_error(lx, TK_OP, start, "", buf);
+	lex_error(lx, TK_OP, start, c >= 0x20 && c < 0x7f ?
+		  cc_strndup(lx->cc, start, 1) : "?", buf);
 	return false;
 }
 

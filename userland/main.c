@@ -190,6 +190,7 @@ int main(int argc, char **argv)
 	}
 	cg.limits = o.limits;
 	cg.no_global_display = o.no_global_display;
+	cg.maxnesting_auto = !o.maxnesting_set;
 	if (codegen(cc, s, &cg, &blob, &size) != 0) {
 		fputs("Pass 3: translation failed.  [man error::pass3]\n", stderr);
 		compiler_free(cc);

@@ -58,7 +58,7 @@ int options_define(struct options *o, const char *def)
 	if (!strcmp(name, "INTERRUPTIBLE"))
 		return (defs.interruptible = v ? 1 : 0, 0);
 	if (!strcmp(name, "MAXNESTING"))
-		return set_u32(&o->limits.maxnesting, v, 1, BT_CAP_MAXNESTING);
+		return o->maxnesting_set = true, set_u32(&o->limits.maxnesting, v, 1, BT_CAP_MAXNESTING);
 	if (!strcmp(name, "MAXSTRINGLEN"))
 		return set_u32(&o->limits.maxstringlen, v, 2, BT_CAP_MAXSTRINGLEN);
 	if (!strcmp(name, "MAXMAPENTRIES"))

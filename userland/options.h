@@ -18,6 +18,7 @@ struct options {
 	int last_pass;			/* -p N; 5 = run */
 	const char *output_file;	/* -o */
 	struct bt_limits limits;	/* defaults + -D */
+	bool maxnesting_set;		/* -DMAXNESTING given */
 	int verbose;			/* -v count */
 	bool no_warnings;		/* -w */
 	bool unoptimized;		/* -u */

@@ -833,8 +833,8 @@ static struct stmt *parse_block(struct parser *p)
 	while (!is(p, "}")) {
 		if (peek(p)->kind == TK_EOF)
 			fail(p, peek(p), "expected '}'");
-		if (accept(p, ";"))
-			continue;
+		/* a ';' not eaten by an expression statement is a null
+		   statement, as in stap (it shows in -p1 output) */
 		vec_push(p->cc, &s->stmts, &s->nstmts, &cap, parse_stmt(p));
 	}
 	leave(p);

@@ -220,6 +220,19 @@ static int eval_term(struct compiler *cc, const struct token **t, int n,
 	}
 	const struct token *rhs = t[k];
 	*used = k + 1;
+	static const char *const known[] = {
+		"guru_mode", "kernel_v", "kernel_vr", "systemtap_v", "arch",
+		"runtime", "systemtap_privilege", NULL,
+	};
+	bool lhs_ok = lhs->kind == TK_NUMBER || lhs->kind == TK_STRING;
+	for (int i = 0; known[i] && lhs->kind == TK_IDENT; i++)
+		lhs_ok |= !strcmp(lhs->text, known[i]);
+	if (lhs->kind == TK_IDENT && !strncmp(lhs->text, "CONFIG_", 7))
+		lhs_ok = true;
+	if (!lhs_ok) {
+		diag_pp_error(cc, lhs, "%s", bad_cond_msg);
+		return -1;
+	}
 	if (!is_cmp_op(op)) {
 		diag_pp_error(cc, op, "expected comparison operator");
 		return -1;

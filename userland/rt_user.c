@@ -129,6 +129,14 @@ void bt_host_exit(struct bt_ctx *ctx)
 	rt->exit_requested = 1;
 }
 
+int bt_host_read_kernel(struct bt_ctx *ctx, void *dst, uint64_t addr,
+			uint32_t len)
+{
+	bt_ctx_failf(ctx, "kernel memory at 0x%llx is not readable in the user runtime",
+		     (unsigned long long)addr);
+	return -1;
+}
+
 static void copy_str(char *dst, uint32_t cap, const char *src)
 {
 	size_t n = strlen(src);

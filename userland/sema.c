@@ -76,6 +76,7 @@ struct sema {
 	struct func *cur_func;
 
 	/* type inference */
+	struct hmap hists;		/* "%p" of a stats symbol -> E_HIST */
 	bool changed;
 	int stamp;
 	int capprobes, capfuncs, capglobals;
@@ -733,6 +734,167 @@ static void expand_probes(struct sema *S)
 	}
 }
 
+/* ==== 3b. probe point validation ==== */
+
+/*
+ * The probe point forms stap 4.8 knows (stap --dump-probe-types), used to
+ * reject points that are neither an alias nor a built-in family.  Which of
+ * these the VM can actually run is codegen's business.
+ */
+static const char *const probe_types[] = {
+	"begin", "begin(number)", "end",
+	"end(number)", "error", "error(number)",
+	"kernel.data(number).length(number).rw", "kernel.data(number).length(number).write", "kernel.data(number).rw",
+	"kernel.data(number).write", "kernel.data(string).rw", "kernel.data(string).write",
+	"kernel.function(number)", "kernel.function(number).call", "kernel.function(number).exported",
+	"kernel.function(number).return", "kernel.function(number).return.maxactive(number)", "kernel.function(string)",
+	"kernel.function(string).call", "kernel.function(string).callee(string)", "kernel.function(string).callee(string).call",
+	"kernel.function(string).callee(string).return", "kernel.function(string).callees", "kernel.function(string).callees(number)",
+	"kernel.function(string).exported", "kernel.function(string).inline", "kernel.function(string).label(string)",
+	"kernel.function(string).return", "kernel.function(string).return.maxactive(number)", "kernel.mark(string)",
+	"kernel.mark(string).format(string)", "kernel.statement(number)", "kernel.statement(number).absolute",
+	"kernel.statement(number).nearest", "kernel.statement(string)", "kernel.statement(string).nearest",
+	"kernel.trace(string)", "kprobe.function(string)", "kprobe.function(string).call",
+	"kprobe.function(string).return", "kprobe.function(string).return.maxactive(number)", "kprobe.module(string).function(string)",
+	"kprobe.module(string).function(string).call", "kprobe.module(string).function(string).return", "kprobe.module(string).function(string).return.maxactive(number)",
+	"kprobe.statement(number).absolute", "module(string).function(number)", "module(string).function(number).call",
+	"module(string).function(number).exported", "module(string).function(number).return", "module(string).function(number).return.maxactive(number)",
+	"module(string).function(string)", "module(string).function(string).call", "module(string).function(string).callee(string)",
+	"module(string).function(string).callee(string).call", "module(string).function(string).callee(string).return", "module(string).function(string).callees",
+	"module(string).function(string).callees(number)", "module(string).function(string).exported", "module(string).function(string).inline",
+	"module(string).function(string).label(string)", "module(string).function(string).return", "module(string).function(string).return.maxactive(number)",
+	"module(string).statement(number)", "module(string).statement(number).nearest", "module(string).statement(string)",
+	"module(string).statement(string).nearest", "netfilter.hook(string).pf(string)", "netfilter.hook(string).pf(string).priority(string)",
+	"netfilter.pf(string).hook(string)", "netfilter.pf(string).hook(string).priority(string)", "never",
+	"perf.type(number).config(number)", "perf.type(number).config(number).counter(string)", "perf.type(number).config(number).hz(number)",
+	"perf.type(number).config(number).process", "perf.type(number).config(number).process(string)", "perf.type(number).config(number).process(string).counter(string)",
+	"perf.type(number).config(number).sample(number)", "process.begin", "process.end",
+	"process.function(number)", "process.function(number).call", "process.function(number).exported",
+	"process.function(number).return", "process.function(string)", "process.function(string).call",
+	"process.function(string).callee(string)", "process.function(string).callee(string).call", "process.function(string).callee(string).return",
+	"process.function(string).callees", "process.function(string).callees(number)", "process.function(string).exported",
+	"process.function(string).inline", "process.function(string).label(string)", "process.function(string).return",
+	"process.library(string).function(number)", "process.library(string).function(number).call", "process.library(string).function(number).exported",
+	"process.library(string).function(number).return", "process.library(string).function(string)", "process.library(string).function(string).call",
+	"process.library(string).function(string).callee(string)", "process.library(string).function(string).callee(string).call", "process.library(string).function(string).callee(string).return",
+	"process.library(string).function(string).callees", "process.library(string).function(string).callees(number)", "process.library(string).function(string).exported",
+	"process.library(string).function(string).inline", "process.library(string).function(string).label(string)", "process.library(string).function(string).return",
+	"process.library(string).mark(string)", "process.library(string).plt", "process.library(string).plt.return",
+	"process.library(string).plt(string)", "process.library(string).plt(string).return", "process.library(string).provider(string).mark(string)",
+	"process.library(string).statement(number)", "process.library(string).statement(number).nearest", "process.library(string).statement(string)",
+	"process.library(string).statement(string).nearest", "process.mark(string)", "process.plt",
+	"process.plt.return", "process.plt(string)", "process.plt(string).return",
+	"process.provider(string).mark(string)", "process.statement(number)", "process.statement(number).nearest",
+	"process.statement(string)", "process.statement(string).nearest", "process.syscall",
+	"process.syscall.return", "process.thread.begin", "process.thread.end",
+	"process(number).begin", "process(number).end", "process(number).function(number)",
+	"process(number).function(number).call", "process(number).function(number).exported", "process(number).function(number).return",
+	"process(number).function(string)", "process(number).function(string).call", "process(number).function(string).callee(string)",
+	"process(number).function(string).callee(string).call", "process(number).function(string).callee(string).return", "process(number).function(string).callees",
+	"process(number).function(string).callees(number)", "process(number).function(string).exported", "process(number).function(string).inline",
+	"process(number).function(string).label(string)", "process(number).function(string).return", "process(number).insn",
+	"process(number).insn.block", "process(number).mark(string)", "process(number).plt",
+	"process(number).plt.return", "process(number).plt(string)", "process(number).plt(string).return",
+	"process(number).provider(string).mark(string)", "process(number).statement(number)", "process(number).statement(number).absolute",
+	"process(number).statement(number).absolute.return", "process(number).statement(number).nearest", "process(number).statement(string)",
+	"process(number).statement(string).nearest", "process(number).syscall", "process(number).syscall.return",
+	"process(number).thread.begin", "process(number).thread.end", "process(string).begin",
+	"process(string).end", "process(string).function(number)", "process(string).function(number).call",
+	"process(string).function(number).exported", "process(string).function(number).return", "process(string).function(string)",
+	"process(string).function(string).call", "process(string).function(string).callee(string)", "process(string).function(string).callee(string).call",
+	"process(string).function(string).callee(string).return", "process(string).function(string).callees", "process(string).function(string).callees(number)",
+	"process(string).function(string).exported", "process(string).function(string).inline", "process(string).function(string).label(string)",
+	"process(string).function(string).return", "process(string).insn", "process(string).insn.block",
+	"process(string).library(string).function(number)", "process(string).library(string).function(number).call", "process(string).library(string).function(number).exported",
+	"process(string).library(string).function(number).return", "process(string).library(string).function(string)", "process(string).library(string).function(string).call",
+	"process(string).library(string).function(string).callee(string)", "process(string).library(string).function(string).callee(string).call", "process(string).library(string).function(string).callee(string).return",
+	"process(string).library(string).function(string).callees", "process(string).library(string).function(string).callees(number)", "process(string).library(string).function(string).exported",
+	"process(string).library(string).function(string).inline", "process(string).library(string).function(string).label(string)", "process(string).library(string).function(string).return",
+	"process(string).library(string).mark(string)", "process(string).library(string).plt", "process(string).library(string).plt.return",
+	"process(string).library(string).plt(string)", "process(string).library(string).plt(string).return", "process(string).library(string).provider(string).mark(string)",
+	"process(string).library(string).statement(number)", "process(string).library(string).statement(number).nearest", "process(string).library(string).statement(string)",
+	"process(string).library(string).statement(string).nearest", "process(string).mark(string)", "process(string).plt",
+	"process(string).plt.return", "process(string).plt(string)", "process(string).plt(string).return",
+	"process(string).provider(string).mark(string)", "process(string).statement(number)", "process(string).statement(number).nearest",
+	"process(string).statement(string)", "process(string).statement(string).nearest", "process(string).syscall",
+	"process(string).syscall.return", "process(string).thread.begin", "process(string).thread.end",
+	"procfs.read", "procfs.read.maxsize(number)", "procfs.umask(number).read",
+	"procfs.umask(number).read.maxsize(number)", "procfs.umask(number).write", "procfs.write",
+	"procfs(string).read", "procfs(string).read.maxsize(number)", "procfs(string).umask(number).read",
+	"procfs(string).umask(number).read.maxsize(number)", "procfs(string).umask(number).write", "procfs(string).write",
+	"timer.hz(number)", "timer.jiffies(number)", "timer.jiffies(number).randomize(number)",
+	"timer.ms(number)", "timer.ms(number).randomize(number)", "timer.msec(number)",
+	"timer.msec(number).randomize(number)", "timer.ns(number)", "timer.ns(number).randomize(number)",
+	"timer.nsec(number)", "timer.nsec(number).randomize(number)", "timer.profile.tick",
+	"timer.s(number)", "timer.s(number).randomize(number)", "timer.sec(number)",
+	"timer.sec(number).randomize(number)", "timer.us(number)", "timer.us(number).randomize(number)",
+	"timer.usec(number)", "timer.usec(number).randomize(number)",
+};
+
+/* Number of leading components of pp matching pattern `pat`; ncomps+1
+   when the whole point matches. */
+static int match_probe_type(const struct probe_point *pp, const char *pat)
+{
+	int k = 0;
+	const char *c = pat;
+	while (*c) {
+		const char *dot = strchr(c, '.');
+		size_t len = dot ? (size_t)(dot - c) : strlen(c);
+		const char *paren = memchr(c, '(', len);
+		size_t nlen = paren ? (size_t)(paren - c) : len;
+		char name[64];
+		if (k >= pp->ncomps || nlen >= sizeof(name))
+			return k;
+		memcpy(name, c, nlen);
+		name[nlen] = 0;
+		const struct pp_comp *u = &pp->comps[k];
+		if (fnmatch(u->name, name, 0) != 0)
+			return k;
+		enum expr_kind want = !paren ? E_PERF : paren[1] == 'n' ? E_NUM : E_STR;
+		if (u->arg ? u->arg->kind != want : want != E_PERF)
+			return k;
+		k++;
+		c = dot ? dot + 1 : c + len;
+	}
+	return k == pp->ncomps ? k + 1 : k;
+}
+
+/* Drops optional points that match nothing; errors for the others. */
+static void validate_points(struct sema *S)
+{
+	struct script *s = S->s;
+	int kept = 0;
+	for (int i = 0; i < s->nprobes; i++) {
+		struct probe *p = s->probes[i];
+		int np = 0;
+		for (int k = 0; k < p->npoints; k++) {
+			struct probe_point *pp = p->points[k];
+			int best = 0;
+			for (size_t t = 0; t < sizeof(probe_types) / sizeof(probe_types[0]); t++) {
+				int m = match_probe_type(pp, probe_types[t]);
+				if (m > best)
+					best = m;
+			}
+			if (best > pp->ncomps) {
+				p->points[np++] = pp;
+				continue;
+			}
+			if (pp->optional)
+				continue;
+			diag_sema_error(S->cc, pp->comps[0].tok, "while resolving"
+					" probe point");
+			fail(S, pp->comps[best < pp->ncomps ? best : 0].tok,
+			     "probe point mismatch");
+		}
+		p->npoints = np;
+		if (np) {
+			p->index = kept;
+			s->probes[kept++] = p;
+		}
+	}
+	s->nprobes = kept;
+}
+
 /* ==== 4. name resolution ==== */
 
 static struct symbol *new_local(struct sema *S, const char *name,
@@ -1113,10 +1275,12 @@ static void chain_all(struct sema *S, struct hmap *m)
 static void type_error_sym(struct sema *S, const struct token *at,
 			   struct symbol *v, enum type want)
 {
+	if (!v->type_tok)
+		fail(S, at, "type mismatch: expected %s but found %s",
+		     type_name(want), type_name(v->type));
 	diag_sema_error(S->cc, at, "type mismatch (%s)", type_name(want));
-	if (v->type_tok)
-		diag_sema_error(S->cc, v->type_tok, "type was first inferred"
-				" here (%s)", type_name(v->type));
+	diag_sema_error(S->cc, v->type_tok, "type was first inferred"
+			" here (%s)", type_name(v->type));
 	longjmp(S->fail, 1);
 }
 
@@ -1127,7 +1291,8 @@ static void sym_type(struct sema *S, struct symbol *v, enum type t,
 	if (t == TY_UNKNOWN || v->type == t)
 		return;
 	if (t == TY_STATS && v->kind != SYM_GLOBAL)
-		fail(S, at, "statistics aggregate '%s' must be a global", v->name);
+		fail(S, at, "stat locals not supported, missing global"
+		     " declaration? ");
 	if (v->type == TY_UNKNOWN) {
 		v->type = t;
 		v->type_tok = at;
@@ -1149,8 +1314,7 @@ static void key_type(struct sema *S, struct symbol *g, int i, enum type t,
 		S->changed = true;
 		return;
 	}
-	fail(S, at, "index type mismatch (%s vs %s) for array '%s'",
-	     type_name(t), type_name(g->key_types[i]), g->name);
+	fail(S, at, "index %d type mismatch (%s)", i, type_name(t));
 }
 
 /* The result type of e is `have`; the context wants `want`. */
@@ -1175,10 +1339,32 @@ static void ty_stats_operand(struct sema *S, struct expr *op)
 	ty(S, op, TY_STATS);
 }
 
+static bool same_hist(const struct expr *a, const struct expr *b)
+{
+	if (a->hist_kind != b->hist_kind)
+		return false;
+	for (int i = 0; i < a->nargs; i++)
+		if (a->args[i]->num != b->args[i]->num)
+			return false;
+	return true;
+}
+
 static void ty_hist(struct sema *S, struct expr *h)
 {
 	ty_stats_operand(S, h->lhs);
 	h->type = TY_STATS;
+	/* one aggregate keeps one histogram layout */
+	struct symbol *v = h->lhs->sym;
+	if (v) {
+		char key[32];
+		snprintf(key, sizeof(key), "%p", (void *)v);
+		const struct expr *first = hmap_get(&S->hists, key);
+		if (!first)
+			hmap_put(S->cc, &S->hists, cc_strdup(S->cc, key), h);
+		else if (!same_hist(first, h))
+			fail(S, h->tok, "multiple histogram types declared on"
+			     " '%s'", v->name);
+	}
 	if (h->hist_kind == HIST_LINEAR && h->args[2]->num <= 0)
 		fail(S, h->args[2]->tok, "histogram interval must be positive");
 }
@@ -1246,9 +1432,6 @@ static enum type ty_assign(struct sema *S, struct expr *e, enum type want)
 {
 	struct expr *l = e->lhs;
 	if (e->op == OP_AGG) {
-		if (l->sym && l->sym->kind != SYM_GLOBAL)
-			fail(S, l->tok, "statistics aggregate '%s' must be a"
-			     " global", l->sym->name);
 		ty(S, l, TY_STATS);
 		ty(S, e->rhs, TY_LONG);
 		return result(S, e, TY_LONG, want);
@@ -1263,13 +1446,18 @@ static enum type ty_assign(struct sema *S, struct expr *e, enum type want)
 		ty(S, e->rhs, TY_LONG);
 		return result(S, e, TY_LONG, want);
 	}
-	enum type lt = ty(S, l, want);
+	/* like stap, the value flows right to left: a mismatch is
+	   reported at the variable being assigned */
+	enum type rt = ty(S, e->rhs, TY_UNKNOWN);
+	if (rt == TY_STATS)
+		fail(S, e->rhs->tok, "type mismatch: expected long or string"
+		     " but found stats");
+	enum type lt = ty(S, l, rt != TY_UNKNOWN ? rt : want);
 	if (lt == TY_STATS)
 		fail(S, e->tok, "cannot assign to statistics aggregate '%s'"
 		     " (use <<<)", l->sym ? l->sym->name : "?");
-	enum type rt = ty(S, e->rhs, lt);
-	if (lt == TY_UNKNOWN && rt != TY_UNKNOWN)
-		lt = ty(S, l, rt);
+	if (rt == TY_UNKNOWN && lt != TY_UNKNOWN)
+		rt = ty(S, e->rhs, lt);
 	return result(S, e, lt, want);
 }
 
@@ -1316,10 +1504,10 @@ static enum type ty(struct sema *S, struct expr *e, enum type want)
 			ty(S, e->rhs, TY_LONG);
 			return result(S, e, TY_LONG, want);
 		} else {
-			enum type lt = ty(S, e->lhs, TY_UNKNOWN);
-			enum type rt = ty(S, e->rhs, lt == TY_STATS ? TY_UNKNOWN : lt);
-			if (lt == TY_UNKNOWN && rt != TY_UNKNOWN)
-				lt = ty(S, e->lhs, rt);
+			enum type rt = ty(S, e->rhs, TY_UNKNOWN);
+			enum type lt = ty(S, e->lhs, rt == TY_STATS ? TY_UNKNOWN : rt);
+			if (rt == TY_UNKNOWN && lt != TY_UNKNOWN)
+				rt = ty(S, e->rhs, lt);
 			if (lt == TY_STATS || rt == TY_STATS)
 				fail(S, e->tok, "type mismatch: cannot compare"
 				     " statistics aggregates");
@@ -1945,8 +2133,9 @@ static void init_global_types(struct sema *S)
 	for (int i = 0; i < S->nall_globals; i++) {
 		struct symbol *g = S->all_globals[i];
 		if (g->init) {
+			/* no type_tok: stap words a clash with an initialised
+			   global as "expected T but found U" */
 			g->type = g->init->kind == E_NUM ? TY_LONG : TY_STRING;
-			g->type_tok = g->init->tok;
 			g->init->type = g->type;
 			g->arity_tok = g->tok;
 		}
@@ -1982,6 +2171,7 @@ int sema_check(struct script *s)
 			chain_all(S, &S->priv_funcs[i]);
 		init_global_types(S);
 		expand_probes(S);
+		validate_points(S);
 		if (s->nprobes == 0)
 			fail(S, NULL, "no probes found");
 		resolve_all(S, keep_all);

@@ -398,6 +398,17 @@ static void test_truncation(void)
 	CHECK(n == 8 && memcmp(buf, "hello wo", 8) == 0 && buf[8] == 'Z',
 	      "stream: cap bytes, no NUL, nothing past cap");
 
+	/* sprint clamps a width to the room left, so digits can show */
+	{
+		struct bt_fmt_arg x[1] = { I(123) };
+
+		CHECK_STR(fmt_cap(8, "ab%10d", x, 1), "ab   12",
+			  "sprint: width clamped to the room left (stap)");
+		CHECK_STR(fmt_cap(8, "ab%-10d", x, 1), "ab123  ",
+			  "sprint: left-justified, cut");
+		CHECK_STR(fmt_cap(8, "ab%.10d", x, 1), "ab00012",
+			  "sprint: precision clamped to the room left");
+	}
 	/* MAXSTRINGLEN-style: widths clamp to the string size */
 	{
 		static char big[600];

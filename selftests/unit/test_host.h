@@ -6,7 +6,7 @@
  * the user runtime would print them (PRINTF through bt_fmt_render, HIST
  * through bt_hist_render, "ERROR: msg near loc", "WARNING: msg").
  *
- * Link: the test, selftests/unit/test_host.c, bytecode/*.c,
+ * Link: the test, selftests/unit/test_host.c, every bytecode .c file,
  * userland/progbuild.c and userland/util.c (not the real rt_user.c, which
  * defines the same bt_host_* functions).
  */

@@ -1,0 +1,1037 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * session.c - a session's life: LOAD, ATTACH, START, STOP, STATUS,
+ * MAP_READ, and teardown.  All of it runs in process context under the
+ * session's mutex; handlers only ever see a fully built session.
+ */
+#include <linux/cpumask.h>
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <linux/delay.h>
+#include <linux/log2.h>
+#include <linux/poll.h>
+#include <linux/ctype.h>
+#include <linux/cpu.h>
+
+#include "bytetap.h"
+#include "bt_map.h"
+#include "bt_record.h"
+#include "bt_verify.h"
+
+#define LOGSZ 256
+
+/* Copy a message to the caller's log buffer (if any); always returns rc. */
+static int log_out(u64 ubuf, u32 size, const char *msg, int rc)
+{
+	size_t n;
+
+	if (!ubuf || !size || !msg[0])
+		return rc;
+	n = min_t(size_t, strlen(msg), size - 1);
+	if (copy_to_user(u64_to_user_ptr(ubuf), msg, n) ||
+	    put_user('\0', (char __user *)u64_to_user_ptr(ubuf) + n))
+		return -EFAULT;
+	return rc;
+}
+
+static void wake_timer_fn(struct timer_list *t)
+{
+	struct btk_sess *s = from_timer(s, t, wake_timer);
+
+	if (btk_rings_nonempty(s))
+		wake_up_interruptible_poll(&s->wq, EPOLLIN | EPOLLRDNORM);
+	if (READ_ONCE(s->wake_timer_on))
+		mod_timer(&s->wake_timer, jiffies + max(1UL, msecs_to_jiffies(10)));
+}
+
+struct btk_sess *btk_sess_new(void)
+{
+	struct btk_sess *s = kzalloc(sizeof(*s), GFP_KERNEL);
+
+	if (!s)
+		return NULL;
+	mutex_init(&s->lock);
+	mutex_init(&s->read_lock);
+	init_waitqueue_head(&s->wq);
+	timer_setup(&s->wake_timer, wake_timer_fn, 0);
+	btk_init_exit_work(s);
+	s->state = BT_STATE_OPEN;
+	return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* Disarming and freeing                                              */
+/* ------------------------------------------------------------------ */
+
+static u64 attach_missed(const struct btk_attach *a)
+{
+	return a->ret ? a->rp.nmissed + a->rp.kp.nmissed : a->kp.nmissed;
+}
+
+/* Unregister every probe, in batches so RCU is synchronized once each. */
+static void unregister_all(struct btk_sess *s)
+{
+	struct kprobe **kps;
+	struct kretprobe **rps;
+	u32 i, nk = 0, nr = 0;
+
+	if (!s->natts)
+		return;
+	kps = kvmalloc_array(s->natts, sizeof(*kps), GFP_KERNEL);
+	rps = kvmalloc_array(s->natts, sizeof(*rps), GFP_KERNEL);
+	for (i = 0; i < s->natts; i++) {
+		struct btk_attach *a = s->atts[i];
+
+		if (!a->registered)
+			continue;
+		if (kps && rps) {
+			if (a->ret)
+				rps[nr++] = &a->rp;
+			else
+				kps[nk++] = &a->kp;
+		} else if (a->ret) {
+			unregister_kretprobe(&a->rp);
+		} else {
+			unregister_kprobe(&a->kp);
+		}
+	}
+	if (nk)
+		unregister_kprobes(kps, nk);
+	if (nr)
+		unregister_kretprobes(rps, nr);
+	for (i = 0; i < s->natts; i++) {
+		struct btk_attach *a = s->atts[i];
+
+		if (a->registered)
+			s->kprobe_missed += attach_missed(a);
+		a->registered = false;
+	}
+	kvfree(kps);
+	kvfree(rps);
+}
+
+/*
+ * Stop every handler for good: after this returns no handler of the
+ * session runs or will run.  Idempotent.
+ */
+static void disarm(struct btk_sess *s)
+{
+	u32 i;
+
+	WRITE_ONCE(s->run, BTK_STOPPING);
+	for (i = 0; i < s->ntimers; i++)
+		if (s->timers[i].armed) {
+			hrtimer_cancel(&s->timers[i].hr);
+			s->timers[i].armed = false;
+		}
+	unregister_all(s);
+	/* kprobe and hrtimer handlers run with preemption off */
+	synchronize_rcu();
+}
+
+static void free_program(struct btk_sess *s)
+{
+	u32 i;
+
+	if (s->atts) {
+		for (i = 0; i < s->natts; i++)
+			kfree(s->atts[i]);
+		kvfree(s->atts);
+		s->atts = NULL;
+	}
+	s->natts = 0;
+	kfree(s->timers);
+	s->timers = NULL;
+	s->ntimers = 0;
+	if (s->cpus) {
+		for (i = 0; i < s->ncpus; i++) {
+			if (!s->cpus[i])
+				continue;
+			btk_ring_free(&s->cpus[i]->ring);
+			vfree(s->cpus[i]);
+		}
+		kfree(s->cpus);
+		s->cpus = NULL;
+	}
+	kvfree(s->glocks);
+	kvfree(s->mlocks);
+	s->glocks = s->mlocks = NULL;
+	vfree(s->vm);
+	s->vm = NULL;
+	kvfree(s->bounce);
+	s->bounce = NULL;
+	kvfree(s->blob);
+	s->blob = NULL;
+}
+
+void btk_sess_free(struct btk_sess *s)
+{
+	if (s->state != BT_STATE_OPEN) {
+		disarm(s);
+		WRITE_ONCE(s->wake_timer_on, false);
+		del_timer_sync(&s->wake_timer);
+		irq_work_sync(&s->exit_work);
+		free_program(s);
+	}
+	kfree(s);
+}
+
+/* ------------------------------------------------------------------ */
+/* LOAD                                                               */
+/* ------------------------------------------------------------------ */
+
+static int check_probes(struct btk_sess *s, char *msg)
+{
+	const struct bt_prog *p = &s->prog;
+	u32 i;
+
+	for (i = 0; i < p->nprobes; i++) {
+		const struct bt_probe_decl *pd = &p->probes[i];
+		const char *pp = bt_prog_str(p, pd->point);
+
+		switch (pd->kind) {
+		case BT_PROBE_BEGIN:
+		case BT_PROBE_END:
+		case BT_PROBE_ERROR:
+		case BT_PROBE_NEVER:
+		case BT_PROBE_PROFILE:
+			break;
+		case BT_PROBE_TIMER:
+			if (pd->period_ns < BTK_MIN_TIMER_NS ||
+			    pd->period_ns > 1000ull * NSEC_PER_SEC * 3600) {
+				snprintf(msg, LOGSZ,
+					 "probe %u (%s): timer period %llu ns outside %u ns .. 1000 hours",
+					 i, pp, pd->period_ns, BTK_MIN_TIMER_NS);
+				return -EINVAL;
+			}
+			if (pd->randomize_ns > pd->period_ns) {
+				snprintf(msg, LOGSZ, "probe %u (%s): randomize larger than the period",
+					 i, pp);
+				return -EINVAL;
+			}
+			break;
+		case BT_PROBE_KPROBE:
+		case BT_PROBE_KRETPROBE:
+			if (strlen(bt_prog_str(p, pd->symbol)) >= BT_IOC_SYM_LEN ||
+			    !bt_prog_str(p, pd->symbol)[0]) {
+				snprintf(msg, LOGSZ, "probe %u (%s): bad symbol", i, pp);
+				return -EINVAL;
+			}
+			if (pd->kind == BT_PROBE_KRETPROBE && pd->offset) {
+				snprintf(msg, LOGSZ, "probe %u (%s): a return probe has no offset",
+					 i, pp);
+				return -EINVAL;
+			}
+			break;
+		default:
+			snprintf(msg, LOGSZ, "probe %u (%s): probe kind %u not supported by the module",
+				 i, pp, pd->kind);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void btk_init_timers(struct btk_sess *s)
+{
+	const struct bt_prog *p = &s->prog;
+	u32 i, cpu, n = 0;
+
+	for (i = 0; i < p->nprobes; i++) {
+		const struct bt_probe_decl *pd = &p->probes[i];
+
+		if (pd->kind == BT_PROBE_TIMER) {
+			struct btk_timer *t = &s->timers[n++];
+
+			hrtimer_init(&t->hr, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+			t->hr.function = btk_hrtimer_fn;
+			t->sess = s;
+			t->probe = i;
+			t->period = pd->period_ns;
+			t->jitter = pd->randomize_ns;
+			prandom_seed_state(&t->rnd, get_random_u64());
+		} else if (pd->kind == BT_PROBE_PROFILE) {
+			for (cpu = 0; cpu < s->ncpus; cpu++) {
+				struct btk_timer *t = &s->timers[n++];
+
+				hrtimer_init(&t->hr, CLOCK_MONOTONIC,
+					     HRTIMER_MODE_REL_PINNED_HARD);
+				t->hr.function = btk_hrtimer_fn;
+				t->sess = s;
+				t->probe = i;
+				t->profile = true;
+				t->cpu = cpu;
+				t->period = TICK_NSEC;
+			}
+		}
+	}
+	s->ntimers = n;
+}
+
+int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
+{
+	struct bt_diag diag = { .pc = -1, .func = -1 };
+	char *msg;
+	size_t ctx_size, cpu_size, locks;
+	u64 total;
+	u32 ring, ntimers = 0, i;
+	int cpu, rc;
+
+	if (a->flags)
+		return -EINVAL;
+	if (s->state != BT_STATE_OPEN)
+		return -EBUSY;
+	msg = kzalloc(LOGSZ, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	rc = -EINVAL;
+	if (!a->blob_len || a->blob_len > btk_max_blob) {
+		snprintf(msg, LOGSZ, "program size %u outside 1 .. %u bytes",
+			 a->blob_len, btk_max_blob);
+		goto fail;
+	}
+	ring = a->ring_size ? a->ring_size : btk_ring_size_default;
+	if (ring > btk_ring_size_max) {
+		snprintf(msg, LOGSZ, "ring size %u over the limit of %u", ring,
+			 btk_ring_size_max);
+		goto fail;
+	}
+	ring = roundup_pow_of_two(max(ring, 4096u));
+
+	/* the program is copied in once; only this copy is ever looked at */
+	rc = -ENOMEM;
+	s->blob = kvmalloc(a->blob_len, GFP_KERNEL);
+	if (!s->blob)
+		goto fail;
+	rc = -EFAULT;
+	if (copy_from_user(s->blob, u64_to_user_ptr(a->blob), a->blob_len))
+		goto fail;
+	rc = -EINVAL;
+	if (bt_load(&s->prog, s->blob, a->blob_len, &diag) != 0 ||
+	    bt_verify(&s->prog, &diag) != 0) {
+		snprintf(msg, LOGSZ, "%s", diag.msg);
+		goto fail;
+	}
+	rc = check_probes(s, msg);
+	if (rc)
+		goto fail;
+
+	/* sizes, against the session cap */
+	s->ncpus = nr_cpu_ids;
+	s->vm_size = bt_session_size(&s->prog, s->ncpus);
+	ctx_size = bt_ctx_size(&s->prog);
+	cpu_size = ALIGN(sizeof(struct btk_cpu), 64) + ctx_size;
+	locks = sizeof(atomic_t) * ((size_t)s->prog.nglobals + s->prog.nmaps + 2);
+	for (i = 0; i < s->prog.nprobes; i++) {
+		if (s->prog.probes[i].kind == BT_PROBE_TIMER)
+			ntimers++;
+		else if (s->prog.probes[i].kind == BT_PROBE_PROFILE)
+			ntimers += s->ncpus;
+	}
+	total = (u64)a->blob_len + s->vm_size + locks + BTK_BOUNCE_SIZE +
+		(u64)num_possible_cpus() * (cpu_size + ring) +
+		(u64)ntimers * sizeof(struct btk_timer) +
+		(u64)btk_max_attach * sizeof(void *);
+	rc = -ENOMEM;
+	if (!s->vm_size || total > btk_max_session_mem) {
+		snprintf(msg, LOGSZ,
+			 "the program needs %llu bytes, over the limit of %lu (module parameter max_session_mem)",
+			 s->vm_size ? total : ~0ull, btk_max_session_mem);
+		goto fail;
+	}
+
+	s->vm = vzalloc(s->vm_size);
+	s->cpus = kcalloc(s->ncpus, sizeof(*s->cpus), GFP_KERNEL);
+	s->glocks = kvcalloc(s->prog.nglobals + 1, sizeof(atomic_t), GFP_KERNEL);
+	s->mlocks = kvcalloc(s->prog.nmaps + 1, sizeof(atomic_t), GFP_KERNEL);
+	s->atts = kvcalloc(btk_max_attach, sizeof(*s->atts), GFP_KERNEL);
+	s->timers = kcalloc(ntimers + 1, sizeof(*s->timers), GFP_KERNEL);
+	s->bounce = kvmalloc(BTK_BOUNCE_SIZE, GFP_KERNEL);
+	if (!s->vm || !s->cpus || !s->glocks || !s->mlocks || !s->atts ||
+	    !s->timers || !s->bounce)
+		goto fail;
+	rc = -EINVAL;
+	if (bt_session_init(s->vm, s->vm_size, &s->prog, s->ncpus) != 0) {
+		snprintf(msg, LOGSZ, "cannot lay out the session");
+		goto fail;
+	}
+	for_each_possible_cpu(cpu) {
+		struct btk_cpu *c;
+
+		rc = -ENOMEM;
+		c = vzalloc_node(cpu_size, cpu_to_node(cpu));
+		if (!c)
+			goto fail;
+		s->cpus[cpu] = c;
+		c->sess = s;
+		c->cpu = cpu;
+		c->ctx = (struct bt_ctx *)((u8 *)c + ALIGN(sizeof(*c), 64));
+		if (btk_ring_init(&c->ring, ring, cpu_to_node(cpu)))
+			goto fail;
+		rc = -EINVAL;
+		if (bt_ctx_init(c->ctx, ctx_size, s->vm, cpu, c) != 0) {
+			snprintf(msg, LOGSZ, "cannot lay out the VM context");
+			goto fail;
+		}
+		bt_ctx_seed(c->ctx, get_random_u64());
+	}
+	btk_init_timers(s);
+	s->ring_size = ring;
+	s->target = a->target_pid;
+	s->no_overload = !!(s->prog.limits.flags & BT_LIMIT_NO_OVERLOAD);
+	s->mem = total;
+	a->mem_used = total;
+	s->state = BT_STATE_LOADED;
+	kfree(msg);
+	return 0;
+
+fail:
+	free_program(s);
+	memset(&s->prog, 0, sizeof(s->prog));
+	rc = log_out(a->log_buf, a->log_size, msg, rc);
+	kfree(msg);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* ATTACH                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Shell-style glob: * ? [abc] [a-z] [!x]; no escapes. */
+static bool glob(const char *pat, const char *str)
+{
+	const char *bp = NULL, *bs = NULL;
+
+	for (;;) {
+		char c = *str, d = *pat;
+
+		if (d == '*') {
+			bp = ++pat;
+			bs = str;
+			continue;
+		}
+		if (c && d == '?') {
+			str++;
+			pat++;
+			continue;
+		}
+		if (c && d == '[') {
+			const char *p = pat + 1;
+			bool inv = *p == '!' || *p == '^', match = false;
+
+			if (inv)
+				p++;
+			do {
+				char lo = *p, hi = lo;
+
+				if (!lo)
+					return false;	/* unterminated */
+				if (p[1] == '-' && p[2] && p[2] != ']') {
+					hi = p[2];
+					p += 2;
+				}
+				if (c >= lo && c <= hi)
+					match = true;
+				p++;
+			} while (*p != ']');
+			if (match != inv) {
+				pat = p + 1;
+				str++;
+				continue;
+			}
+		} else if (c && c == d) {
+			str++;
+			pat++;
+			continue;
+		} else if (!c && !d) {
+			return true;
+		}
+		if (!bp || !*bs)
+			return false;
+		pat = bp;
+		str = ++bs;
+	}
+}
+
+static int hexval(const char **p, u64 *out)
+{
+	const char *s = *p;
+	u64 v = 0;
+	int n = 0;
+
+	if (s[0] != '0' || s[1] != 'x')
+		return -1;
+	for (s += 2; isxdigit(*s); s++, n++)
+		v = v * 16 + hex_to_bin(*s);
+	if (!n)
+		return -1;
+	*out = v;
+	*p = s;
+	return 0;
+}
+
+/*
+ * Does the kernel's symbol table say addr is sym + off, in the kernel
+ * image?  sprint_symbol() prints "name+0xoff/0xsize [module]".
+ */
+static int check_symbol(u64 addr, const char *sym, u64 off, char *msg)
+{
+	char *buf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
+	const char *p, *plus;
+	u64 o = 0, size = 0;
+	int rc = -EINVAL;
+
+	if (!buf)
+		return -ENOMEM;
+	sprint_symbol(buf, (unsigned long)addr);
+	plus = strchr(buf, '+');
+	if (!plus) {
+		snprintf(msg, LOGSZ, "address 0x%llx is not in any kernel function (%s wanted)",
+			 addr, sym);
+		goto out;
+	}
+	p = plus + 1;
+	if (hexval(&p, &o) || *p++ != '/' || hexval(&p, &size)) {
+		snprintf(msg, LOGSZ, "cannot read the kernel's symbol for 0x%llx", addr);
+		goto out;
+	}
+	if ((size_t)(plus - buf) != strlen(sym) || strncmp(buf, sym, plus - buf) ||
+	    o != off) {
+		snprintf(msg, LOGSZ, "address 0x%llx is %s, not %s+0x%llx", addr, buf,
+			 sym, off);
+		goto out;
+	}
+	if (*p) {
+		snprintf(msg, LOGSZ, "%s at 0x%llx is in a module (%s), not the kernel image",
+			 sym, addr, p);
+		goto out;
+	}
+	rc = 0;
+out:
+	kfree(buf);
+	return rc;
+}
+
+static int attach_one(struct btk_sess *s, struct bt_ioc_probe *e, char *msg)
+{
+	const struct bt_probe_decl *pd;
+	const char *pat;
+	struct btk_attach *a;
+	int rc;
+
+	if (e->flags & ~BT_IOC_PROBE_OPTIONAL || e->pad) {
+		snprintf(msg, LOGSZ, "entry for probe %u: unknown flags", e->probe);
+		return -EINVAL;
+	}
+	if (e->probe >= s->prog.nprobes) {
+		snprintf(msg, LOGSZ, "there is no probe %u (the program has %u)", e->probe,
+			 s->prog.nprobes);
+		return -EINVAL;
+	}
+	pd = &s->prog.probes[e->probe];
+	if (pd->kind != BT_PROBE_KPROBE && pd->kind != BT_PROBE_KRETPROBE) {
+		snprintf(msg, LOGSZ, "probe %u (%s) is not a kprobe", e->probe,
+			 bt_prog_str(&s->prog, pd->point));
+		return -EINVAL;
+	}
+	if (strnlen(e->symbol, BT_IOC_SYM_LEN) >= BT_IOC_SYM_LEN || !e->symbol[0]) {
+		snprintf(msg, LOGSZ, "probe %u: symbol name missing or not terminated",
+			 e->probe);
+		return -EINVAL;
+	}
+	pat = bt_prog_str(&s->prog, pd->symbol);
+	if (!glob(pat, e->symbol)) {
+		snprintf(msg, LOGSZ, "probe %u: function %s does not match %s", e->probe,
+			 e->symbol, pat);
+		return -EINVAL;
+	}
+	if (within_module((unsigned long)e->addr, THIS_MODULE)) {
+		snprintf(msg, LOGSZ, "probe %u: bytetap cannot probe itself", e->probe);
+		return -EINVAL;
+	}
+	rc = check_symbol(e->addr, e->symbol, pd->offset, msg);
+	if (rc)
+		return rc;
+	if (s->natts >= btk_max_attach) {
+		snprintf(msg, LOGSZ, "more than %u kprobes (module parameter max_attach)",
+			 btk_max_attach);
+		return -E2BIG;
+	}
+	a = kzalloc(sizeof(*a), GFP_KERNEL);
+	if (!a)
+		return -ENOMEM;
+	a->sess = s;
+	a->probe = e->probe;
+	a->ret = pd->kind == BT_PROBE_KRETPROBE;
+	strscpy(a->name, e->symbol, sizeof(a->name));
+	if (a->ret) {
+		a->rp.kp.addr = (kprobe_opcode_t *)(unsigned long)e->addr;
+		a->rp.kp.flags = KPROBE_FLAG_DISABLED;
+		a->rp.handler = btk_kretprobe_handler;
+		a->rp.maxactive = pd->maxactive ? min_t(u32, pd->maxactive, 4096) : 0;
+		rc = register_kretprobe(&a->rp);
+	} else {
+		a->kp.addr = (kprobe_opcode_t *)(unsigned long)e->addr;
+		a->kp.flags = KPROBE_FLAG_DISABLED;
+		a->kp.pre_handler = btk_kprobe_pre;
+		rc = register_kprobe(&a->kp);
+	}
+	if (rc) {
+		snprintf(msg, LOGSZ, "cannot probe %s: the kernel refused it (error %d%s)",
+			 e->symbol, rc,
+			 rc == -EINVAL ? ": kprobe blacklist, or not an instruction boundary" : "");
+		kfree(a);
+		return rc;
+	}
+	a->registered = true;
+	s->atts[s->natts++] = a;
+	return 0;
+}
+
+int btk_ioc_attach(struct btk_sess *s, struct bt_ioc_attach *arg)
+{
+	char *msg;
+	u32 first = s->natts, i, n = 0;
+	int rc = 0;
+
+	if (arg->flags)
+		return -EINVAL;
+	if (s->state != BT_STATE_LOADED)
+		return -EBUSY;
+	if (arg->probe_size < offsetofend(struct bt_ioc_probe, symbol) ||
+	    arg->probe_size > 4096 || arg->nprobes > btk_max_attach)
+		return -EINVAL;
+	msg = kzalloc(LOGSZ, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	for (i = 0; i < arg->nprobes; i++) {
+		struct bt_ioc_probe e;
+		void __user *up = u64_to_user_ptr(arg->probes) + (size_t)i * arg->probe_size;
+		int r;
+
+		r = copy_struct_from_user(&e, sizeof(e), up, arg->probe_size);
+		if (r) {
+			rc = r;
+			break;
+		}
+		r = attach_one(s, &e, msg);
+		if (arg->probe_size >= offsetofend(struct bt_ioc_probe, result) &&
+		    put_user(r, (s32 __user *)(up + offsetof(struct bt_ioc_probe, result)))) {
+			rc = -EFAULT;
+			break;
+		}
+		if (r && !(e.flags & BT_IOC_PROBE_OPTIONAL)) {
+			rc = r;
+			break;
+		}
+		if (!r)
+			n++;
+		msg[0] = 0;	/* an optional failure is not the call's message */
+	}
+	if (rc) {
+		/* nothing of a failed call stays */
+		struct btk_attach **atts = s->atts;
+
+		s->atts += first;
+		s->natts -= first;
+		unregister_all(s);
+		for (i = 0; i < s->natts; i++)
+			kfree(s->atts[i]);
+		s->atts = atts;
+		s->natts = first;
+		n = 0;
+	}
+	arg->nattached = n;
+	rc = log_out(arg->log_buf, arg->log_size, msg, rc);
+	kfree(msg);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* START / STOP                                                       */
+/* ------------------------------------------------------------------ */
+
+static int seq_cmp(const void *a, const void *b, const void *priv)
+{
+	const struct bt_prog *p = priv;
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+	s64 sx = p->probes[x].seq, sy = p->probes[y].seq;
+
+	if (sx != sy)
+		return sx < sy ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Run every probe of one kind in (N, script) order, in process context. */
+static void run_kind(struct btk_sess *s, u16 kind, bool stop_on_exit)
+{
+	const struct bt_prog *p = &s->prog;
+	u32 *idx, n = 0, i;
+
+	idx = kvmalloc_array(p->nprobes + 1, sizeof(*idx), GFP_KERNEL);
+	if (!idx)
+		return;
+	for (i = 0; i < p->nprobes; i++)
+		if (p->probes[i].kind == kind)
+			idx[n++] = i;
+	sort_r(idx, n, sizeof(*idx), seq_cmp, NULL, (void *)p);
+	for (i = 0; i < n; i++) {
+		if (READ_ONCE(s->aborted))
+			break;
+		if (stop_on_exit && (READ_ONCE(s->exit_requested) ||
+				     READ_ONCE(s->error_state)))
+			break;
+		btk_run_process(s, idx[i]);
+		cond_resched();
+	}
+	kvfree(idx);
+}
+
+static void start_profile_cpu(void *info)
+{
+	struct btk_sess *s = info;
+	u32 i, cpu = smp_processor_id();
+
+	for (i = 0; i < s->ntimers; i++) {
+		struct btk_timer *t = &s->timers[i];
+
+		if (!t->profile || t->cpu != cpu)
+			continue;
+		hrtimer_start(&t->hr, ns_to_ktime(t->period), HRTIMER_MODE_REL_PINNED_HARD);
+	}
+}
+
+int btk_ioc_start(struct btk_sess *s, struct bt_ioc_start *arg)
+{
+	u32 i;
+
+	if (arg->flags)
+		return -EINVAL;
+	if (s->state != BT_STATE_LOADED)
+		return -EBUSY;
+	run_kind(s, BT_PROBE_BEGIN, true);
+	if (!s->exit_requested && !s->error_state && !s->aborted) {
+		WRITE_ONCE(s->run, BTK_RUN);
+		for (i = 0; i < s->natts; i++) {
+			struct btk_attach *a = s->atts[i];
+
+			if (a->ret)
+				enable_kretprobe(&a->rp);
+			else
+				enable_kprobe(&a->kp);
+		}
+		for (i = 0; i < s->ntimers; i++) {
+			struct btk_timer *t = &s->timers[i];
+
+			if (t->profile)
+				continue;
+			hrtimer_start(&t->hr, ns_to_ktime(t->period), HRTIMER_MODE_REL_HARD);
+			t->armed = true;
+		}
+		cpus_read_lock();
+		on_each_cpu(start_profile_cpu, s, 1);
+		/* the others cannot run a handler before they come online */
+		for (i = 0; i < s->ntimers; i++)
+			if (s->timers[i].profile)
+				s->timers[i].armed = true;
+		cpus_read_unlock();
+	} else {
+		/* exit() or an error in a begin probe */
+		if (!s->exit_requested)
+			btk_request_exit(s, false);
+	}
+	smp_store_release(&s->state, BT_STATE_RUNNING);
+	WRITE_ONCE(s->wake_timer_on, true);
+	mod_timer(&s->wake_timer, jiffies + 1);
+	wake_up_interruptible_all(&s->wq);
+	return 0;
+}
+
+int btk_ioc_stop(struct btk_sess *s, u32 flags)
+{
+	int was = s->state;
+
+	if (flags & ~BT_IOC_STOP_NO_END)
+		return -EINVAL;
+	if (was == BT_STATE_OPEN)
+		return -EBUSY;
+	if (was == BT_STATE_STOPPED)
+		return 0;
+	disarm(s);
+	if (was == BT_STATE_RUNNING && !(flags & BT_IOC_STOP_NO_END) &&
+	    !READ_ONCE(s->aborted))
+		run_kind(s, READ_ONCE(s->error_state) ? BT_PROBE_ERROR : BT_PROBE_END,
+			 false);
+	WRITE_ONCE(s->wake_timer_on, false);
+	del_timer_sync(&s->wake_timer);
+	smp_store_release(&s->state, BT_STATE_STOPPED);
+	wake_up_interruptible_all(&s->wq);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* STATUS                                                             */
+/* ------------------------------------------------------------------ */
+
+void btk_ioc_status(struct btk_sess *s, struct bt_ioc_status *st)
+{
+	u32 i;
+
+	st->state = READ_ONCE(s->state);
+	st->exit_requested = READ_ONCE(s->exit_requested);
+	st->error_state = READ_ONCE(s->error_state);
+	st->overload = READ_ONCE(s->overload);
+	st->aborted = READ_ONCE(s->aborted);
+	if (st->state == BT_STATE_OPEN)
+		return;
+	st->errors = READ_ONCE(s->vm->error_count);
+	st->skipped = READ_ONCE(s->vm->skipped_count);
+	st->skipped_reentrancy = READ_ONCE(s->vm->reentrant_count);
+	st->records_dropped = READ_ONCE(s->vm->drop_count);
+	st->kprobe_missed = s->kprobe_missed;
+	for (i = 0; i < s->natts; i++)
+		if (s->atts[i]->registered)
+			st->kprobe_missed += attach_missed(s->atts[i]);
+	for (i = 0; i < s->ncpus; i++) {
+		struct btk_cpu *c = s->cpus[i];
+
+		if (!c)
+			continue;
+		st->hits += READ_ONCE(c->hits);
+		st->skipped_lock += READ_ONCE(c->skipped_lock);
+		st->probe_cycles += READ_ONCE(c->cycles);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* MAP_READ                                                           */
+/* ------------------------------------------------------------------ */
+
+struct mr {
+	u8 *buf;		/* one entry being built */
+	size_t cap, len;
+	char __user *out;
+	u32 out_cap, used, count, total;
+	bool full;
+};
+
+static void mr_put(struct mr *m, const void *p, size_t n)
+{
+	if (m->len + n <= m->cap)
+		memcpy(m->buf + m->len, p, n);
+	m->len += n;
+}
+
+static void mr_str(struct mr *m, const char *str, size_t max)
+{
+	u16 n = strnlen(str, max);
+
+	mr_put(m, &n, 2);
+	mr_put(m, str, n);
+}
+
+static int mr_flush(struct mr *m)
+{
+	struct bt_mapread_ent *e = (struct bt_mapread_ent *)m->buf;
+	size_t len = ALIGN(m->len, 8);
+
+	m->total++;
+	if (m->full || len > m->cap || m->used + len > m->out_cap) {
+		m->full = true;
+		return 0;
+	}
+	memset(m->buf + m->len, 0, len - m->len);
+	e->len = len;
+	if (copy_to_user(m->out + m->used, m->buf, len))
+		return -EFAULT;
+	m->used += len;
+	m->count++;
+	return 0;
+}
+
+static void mr_begin(struct mr *m, u16 nik, u16 nsk, u8 kind)
+{
+	struct bt_mapread_ent e = { .nik = nik, .nsk = nsk, .val_kind = kind };
+
+	m->len = 0;
+	mr_put(m, &e, sizeof(e));
+}
+
+static void mr_stat(struct mr *m, const struct bt_stat_shape *sh,
+		    const struct bt_stat *st)
+{
+	struct bt_mapread_stat o = {
+		.count = st->count, .sum = st->sum, .min = st->min, .max = st->max,
+		.avg_s = st->avg_s, .m2 = st->m2, .variance_s = st->variance_s,
+		.nbuckets = sh->nbuckets,
+	};
+
+	mr_put(m, &o, sizeof(o));
+	mr_put(m, st->hist, (size_t)sh->nbuckets * 8);
+}
+
+/* One map entry's keys; the value follows. */
+static void mr_keys(struct mr *m, const struct bt_map *map, struct bt_ment *e)
+{
+	u32 j;
+
+	mr_put(m, bt_ment_ik(map, e), (size_t)map->nik * 8);
+	for (j = 0; j < map->nsk; j++)
+		mr_str(m, bt_ment_sk(map, e, j), map->slen);
+}
+
+static int read_stats(struct btk_sess *s, struct mr *m, struct bt_mvar *mv)
+{
+	const struct bt_stat_shape *sh = &mv->shape;
+	struct bt_stat *acc = kvzalloc(sh->size, GFP_KERNEL);
+	u32 c, d, n = s->ncpus;
+	int rc = 0;
+
+	if (!acc)
+		return -ENOMEM;
+	for (c = 0; c < n && !rc; c++) {
+		struct bt_map *map = &mv->inst[c];
+		u32 i = bt_map_first(map), guard = map->cap;
+
+		for (; i && guard-- && !rc; i = bt_map_next(map, i)) {
+			struct bt_ment *e = bt_map_ent(map, i);
+			const int64_t *ik = bt_ment_ik(map, e);
+			const char *sk = bt_ment_sk(map, e, 0);
+			bool seen = false;
+			s64 vacc[2];
+
+			for (d = 0; d < c && !seen; d++)
+				seen = bt_map_find(&mv->inst[d], ik, sk) != NULL;
+			if (seen)
+				continue;
+			if (map->nkeys == 0) {
+				bt_stat_scalar_begin(sh, acc, vacc);
+				for (d = c; d < n; d++) {
+					struct bt_ment *f = bt_map_find(&mv->inst[d], ik, sk);
+
+					if (f)
+						bt_stat_scalar_add(sh, acc, bt_ment_val(&mv->inst[d], f));
+				}
+				bt_stat_scalar_mid(sh, acc);
+				for (d = c; d < n && sh->variance; d++) {
+					struct bt_ment *f = bt_map_find(&mv->inst[d], ik, sk);
+
+					if (f)
+						bt_stat_scalar_var(sh, acc,
+								   bt_ment_val(&mv->inst[d], f), vacc);
+				}
+				bt_stat_scalar_end(sh, acc, vacc);
+			} else {
+				bt_stat_clear(sh, acc);
+				for (d = c; d < n; d++) {
+					struct bt_ment *f = bt_map_find(&mv->inst[d], ik, sk);
+
+					if (f)
+						bt_stat_merge_elem(sh, acc, bt_ment_val(&mv->inst[d], f));
+				}
+			}
+			mr_begin(m, map->nik, map->nsk, BT_KIND_STATS);
+			mr_keys(m, map, e);
+			mr_stat(m, sh, acc);
+			rc = mr_flush(m);
+			cond_resched();
+		}
+	}
+	kvfree(acc);
+	return rc;
+}
+
+static int read_map(struct btk_sess *s, struct mr *m, u32 index)
+{
+	struct bt_mvar *mv = &s->vm->mvars[index];
+	struct bt_map *map = &mv->inst[0];
+	u32 i, guard;
+	int rc = 0;
+
+	if (mv->stats)
+		return read_stats(s, m, mv);
+	i = bt_map_first(map);
+	guard = map->cap;
+	for (; i && guard-- && !rc; i = bt_map_next(map, i)) {
+		struct bt_ment *e = bt_map_ent(map, i);
+
+		mr_begin(m, map->nik, map->nsk, map->vkind);
+		mr_keys(m, map, e);
+		if (map->vkind == BT_KIND_INT)
+			mr_put(m, bt_ment_val(map, e), 8);
+		else
+			mr_str(m, bt_ment_val(map, e), map->slen);
+		rc = mr_flush(m);
+		cond_resched();
+	}
+	return rc;
+}
+
+int btk_ioc_map_read(struct btk_sess *s, struct bt_ioc_map_read *arg)
+{
+	struct mr m = { 0 };
+	atomic_t *lock;
+	bool write = false;
+	int rc, tries;
+
+	if (arg->flags)
+		return -EINVAL;
+	if (s->state == BT_STATE_OPEN)
+		return -EBUSY;
+	if (arg->space == BT_MAPREAD_GLOBAL && arg->index < s->prog.nglobals) {
+		lock = &s->glocks[arg->index];
+	} else if (arg->space == BT_MAPREAD_MAP && arg->index < s->prog.nmaps) {
+		lock = &s->mlocks[arg->index];
+		/* handlers add to statistics under the shared lock */
+		write = s->vm->mvars[arg->index].stats;
+	} else {
+		return -EINVAL;
+	}
+	m.cap = sizeof(struct bt_mapread_ent) + BT_MAX_KEYS * (8 + 2 + s->vm->slen) +
+		2 + s->vm->slen + sizeof(struct bt_mapread_stat) +
+		s->vm->max_stat_size + 16;
+	m.buf = kvmalloc(m.cap, GFP_KERNEL);
+	if (!m.buf)
+		return -ENOMEM;
+	m.out = u64_to_user_ptr(arg->buf);
+	m.out_cap = arg->buf_len;
+	for (tries = 0; !btk_trylock(lock, write); tries++) {
+		if (tries > 1000 || fatal_signal_pending(current)) {
+			kvfree(m.buf);
+			return -EBUSY;
+		}
+		usleep_range(500, 1000);
+	}
+	if (arg->space == BT_MAPREAD_GLOBAL) {
+		const struct bt_global_decl *g = &s->prog.globals[arg->index];
+
+		mr_begin(&m, 0, 0, g->kind);
+		if (g->kind == BT_KIND_INT) {
+			s64 v = bt_session_global_int(s->vm, arg->index);
+
+			mr_put(&m, &v, 8);
+		} else {
+			mr_str(&m, bt_session_global_str(s->vm, arg->index), s->vm->slen);
+		}
+		rc = mr_flush(&m);
+	} else {
+		rc = read_map(s, &m, arg->index);
+	}
+	btk_unlock(lock, write);
+	kvfree(m.buf);
+	arg->count = m.count;
+	arg->total = m.total;
+	arg->len = m.used;
+	if (!rc && m.full)
+		rc = -ENOSPC;
+	return rc;
+}

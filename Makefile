@@ -20,7 +20,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 CORE_SRC := $(wildcard bytecode/*.c)
 USER_SRC := $(filter-out userland/main.c,$(wildcard userland/*.c))
-UNIT_SRC := $(wildcard selftests/unit/*.c)
+UNIT_SRC := $(filter-out selftests/unit/test_host.c,$(wildcard selftests/unit/*.c))
 
 OBJ_DIR      := build/o
 ASAN_DIR     := build/asan
@@ -65,15 +65,31 @@ build/unit-asan/%: selftests/unit/%.c $(USER_OBJ_SAN) $(CORE_OBJ_SAN)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) $(CPPFLAGS_ALL) -o $@ $^ $(LDLIBS)
 
+# VM-core tests (vm_*, verify_*, load_*) run on a test host that records
+# output, instead of the user runtime's host.
+VM_UNIT     := $(filter build/unit/vm_% build/unit/verify_% build/unit/load_%,$(UNIT_BIN))
+VM_UNIT_SAN := $(filter build/unit-asan/vm_% build/unit-asan/verify_% build/unit-asan/load_%,$(UNIT_BIN_SAN))
+$(VM_UNIT): build/unit/%: selftests/unit/%.c selftests/unit/test_host.c $(OBJ_DIR)/userland/progbuild.o $(OBJ_DIR)/userland/util.o $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(CFLAGS) $(WARN) $(CPPFLAGS_ALL) -o $@ $^
+
+$(VM_UNIT_SAN): build/unit-asan/%: selftests/unit/%.c selftests/unit/test_host.c $(ASAN_DIR)/userland/progbuild.o $(ASAN_DIR)/userland/util.o $(CORE_OBJ_SAN)
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) $(CPPFLAGS_ALL) -o $@ $^
+
 asan: bin/bytetap-asan $(UNIT_BIN_SAN)
 
 unit: $(UNIT_BIN) $(UNIT_BIN_SAN)
 
+# vm-module/bytetap.ko, by kbuild (see ./Kbuild) against KDIR.  Without
+# kernel headers this says so and succeeds: the user-space parts stand alone.
 module:
 	@if [ -z "$(KDIR)" ]; then \
-	  echo "bytetap: no kernel headers found (install linux-headers-$$(uname -r) or set KDIR=...); built the user-space parts only"; \
-	elif [ -d vm-module ] && [ -f vm-module/Kbuild ]; then \
-	  $(MAKE) -C $(KDIR) M=$(CURDIR) modules; \
+	  echo "bytetap: no kernel headers found (install linux-headers-$$(uname -r) or set KDIR=...); built the user-space parts only, not vm-module/bytetap.ko"; \
+	elif [ ! -f $(KDIR)/Makefile ]; then \
+	  echo "bytetap: KDIR=$(KDIR) is not a kernel build tree; built the user-space parts only, not vm-module/bytetap.ko"; \
+	else \
+	  $(MAKE) -C $(KDIR) M=$(CURDIR) modules || exit 1; \
 	fi
 
 check: bin/bytetap bin/bytetap-asan unit
@@ -81,6 +97,8 @@ check: bin/bytetap bin/bytetap-asan unit
 
 clean:
 	rm -rf build bin
-	@if [ -n "$(KDIR)" ] && [ -f vm-module/Kbuild ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1 || true; fi
+	@if [ -n "$(KDIR)" ] && [ -f $(KDIR)/Makefile ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1 || true; fi
+	rm -f vm-module/*.o vm-module/*.ko vm-module/*.mod vm-module/*.mod.c vm-module/.*.cmd \
+	  bytecode/*.o bytecode/.*.cmd Module.symvers modules.order .*.cmd
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -122,7 +122,7 @@ enum bt_sort {		/* ITINIT x */
 X(NOP,    NONE, NONE, NONE,  0, NONE, NONE, NONE) /* nothing */			\
 X(EXT,    NONE, NONE, NONE,  0, NONE, NONE, NONE) /* operand word of the previous insn; never executed */ \
 X(ACT,    NONE, IMMLO, IMMHI, 0, NONE, NONE, NONE) /* budget -= IMM (>= 0); < 0: "MAXACTION exceeded" (not catchable); x: enum bt_act_flags */ \
-X(JMP,    T,    NONE, NONE,  0, NONE, NONE, NONE) /* pc = a */		\
+X(JMP,    T,    NONE, NONE,  0, NONE, NONE, NONE) /* leave x try blocks (pop their catch frames: break/continue out of try), pc = a */		\
 X(JZ,     R,    T,    NONE,  0, NONE, NONE, NONE) /* if r[a] == 0: pc = b */	\
 X(JNZ,    R,    T,    NONE,  0, NONE, NONE, NONE) /* if r[a] != 0: pc = b */	\
 X(JCMP,   R,    R,    T,     0, NONE, NONE, NONE) /* if r[a] <x> r[b] (signed, enum bt_cmp): pc = c */ \

@@ -116,6 +116,38 @@ static inline void *bt_ment_val(const struct bt_map *m, struct bt_ment *e)
  */
 uint32_t bt_map_hash(const struct bt_map *m, const int64_t *ik, const char *sk);
 
+/* The hash of a single integer key: bt_map_hash() for nik 1, nsk 0. */
+static inline uint32_t bt_map_hash1(int64_t k)
+{
+	uint64_t h = (0x9e3779b97f4a7c15ull ^ (uint64_t)k) * 0x9e3779b97f4a7c15ull;
+
+	h ^= h >> 29;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Is this a map with exactly one integer key (the fast path)? */
+static inline int bt_map_is_i1(const struct bt_map *m)
+{
+	return m->nik == 1 && m->nsk == 0;
+}
+
+/* bt_map_find() for a map with one integer key, inlined into the VM. */
+static inline struct bt_ment *bt_map_find1(const struct bt_map *m, int64_t k)
+{
+	uint32_t h = bt_map_hash1(k);
+	uint32_t i = m->heads[h & m->mask];
+	uint32_t guard = m->cap;
+
+	while (i && i <= m->cap && guard--) {
+		struct bt_ment *e = bt_map_ent(m, i);
+
+		if (e->hash == h && *(int64_t *)(e + 1) == k)
+			return e;
+		i = e->hnext;
+	}
+	return NULL;
+}
+
 /* The entry with this key, or NULL.  Never inserts. */
 struct bt_ment *bt_map_find(const struct bt_map *m, const int64_t *ik,
 			    const char *sk);

@@ -15,7 +15,8 @@
 struct try_br {
 	uint32_t try_pc;
 	uint32_t catch_pc;
-	uint32_t max_target;	/* furthest forward jump from inside */
+	uint32_t max_target;	/* furthest forward jump that stays inside */
+	uint32_t min_exit;	/* nearest target of a JMP that leaves it */
 };
 
 struct vst {
@@ -69,12 +70,29 @@ static int range_ok(uint32_t base, uint32_t count, uint32_t n)
 	return count == 0 ? base == 0 : (uint64_t)base + count <= n;
 }
 
+/*
+ * A jump stays inside the innermost try block, except a JMP whose x says
+ * how many enclosing try blocks it leaves (break / continue out of a try):
+ * its target must lie past the end of each of them, checked at their
+ * TRYEND, and inside the next one out.
+ */
 static int note_jump(struct vst *v, uint32_t t)
 {
+	const struct bt_insn *in = &v->code[v->pc];
+	uint32_t leave = in->op == BT_OP_JMP ? in->x : 0, i;
+
 	if (t < v->len && v->code[t].op == BT_OP_EXT)
 		return vfail(v, "jump target %u is an EXT word", t);
-	if (v->depth) {
-		struct try_br *br = &v->tries[v->depth - 1];
+	if (leave > v->depth)
+		return vfail(v, "JMP leaves %u try blocks but is inside %u", leave, v->depth);
+	for (i = 0; i < leave; i++) {
+		struct try_br *br = &v->tries[v->depth - 1 - i];
+
+		if (t < br->min_exit)
+			br->min_exit = t;
+	}
+	if (v->depth > leave) {
+		struct try_br *br = &v->tries[v->depth - 1 - leave];
 
 		if (t <= br->try_pc)
 			return vfail(v, "jump to %u leaves the try block begun at %u",
@@ -289,6 +307,8 @@ static unsigned int max_x(unsigned int op)
 	case BT_OP_MATCH:
 	case BT_OP_ERROR:
 		return 1;
+	case BT_OP_JMP:
+		return BT_MAX_TRY_NEST;
 	case BT_OP_ITINIT:
 		return BT_SORT_DESC;
 	case BT_OP_ACT:
@@ -313,6 +333,7 @@ static int check_try(struct vst *v, const struct bt_insn *in)
 		br->try_pc = v->pc;
 		br->catch_pc = in->a;
 		br->max_target = 0;
+		br->min_exit = UINT32_MAX;
 		if (v->depth > v->maxdepth)
 			v->maxdepth = v->depth;
 		return 0;
@@ -326,6 +347,9 @@ static int check_try(struct vst *v, const struct bt_insn *in)
 	if (br->max_target > v->pc)
 		return vfail(v, "jump to %u leaves the try block begun at %u",
 			     br->max_target, br->try_pc);
+	if (br->min_exit <= v->pc)
+		return vfail(v, "JMP leaving the try block begun at %u lands inside it, at %u",
+			     br->try_pc, br->min_exit);
 	/* the catch block belongs to the enclosing region */
 	if (v->depth) {
 		struct try_br *up = &v->tries[v->depth - 1];

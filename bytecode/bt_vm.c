@@ -729,7 +729,6 @@ static int interp(struct bt_ctx *ctx, uint32_t func)
 	const struct bt_insn *code, *in;
 	int64_t *r;
 	char *s;
-	uint32_t pc = 0;
 	int64_t budget = ctx->budget;
 	int nopc = 0, uncatchable = 0, rc;
 	const char *msg = NULL;
@@ -753,7 +752,7 @@ static int interp(struct bt_ctx *ctx, uint32_t func)
 #undef BT_LABEL
 	};
 #define CASE(name)	L_##name:
-#define NEXT()		do { in = code + pc; goto *labels[in->op]; } while (0)
+#define NEXT()		goto *labels[in->op]
 #define DISPATCH()	NEXT()
 #else
 #define CASE(name)	case BT_OP_##name:
@@ -764,15 +763,15 @@ static int interp(struct bt_ctx *ctx, uint32_t func)
 	fp = push_frame(ctx, NULL, func);
 	ctx->fp = fp;
 	LOAD_FRAME();
+	in = code;
 	DISPATCH();
 
 #if !defined(__GNUC__)
 dispatch:
-	in = code + pc;
 	switch (in->op) {
 #endif
 	CASE(NOP)
-		pc++;
+		in++;
 		NEXT();
 	CASE(EXT)
 		/* the verifier never lets a jump land here */
@@ -785,26 +784,27 @@ dispatch:
 			goto maxaction;
 		if (!(in->x & BT_ACT_CHECK))
 			budget = left;
-		pc++;
+		in++;
 		NEXT();
 	}
 	CASE(JMP)
-		pc = in->a;
+		ctx->ntry -= in->x;	/* verified: this frame has that many */
+		in = code + in->a;
 		NEXT();
 	CASE(JZ)
-		pc = RA == 0 ? in->b : pc + 1;
+		in = RA == 0 ? code + in->b : in + 1;
 		NEXT();
 	CASE(JNZ)
-		pc = RA != 0 ? in->b : pc + 1;
+		in = RA != 0 ? code + in->b : in + 1;
 		NEXT();
 	CASE(JCMP)
-		pc = cmp(in->x, RA, RB) ? in->c : pc + 1;
+		in = cmp(in->x, RA, RB) ? code + in->c : in + 1;
 		NEXT();
 	CASE(LOOP)
 		budget -= in->b;
 		if (budget < 0 || ((in->x & BT_ACT_LE0) && budget == 0))
 			goto maxaction;
-		pc = in->a;
+		in = code + in->a;
 		NEXT();
 	CASE(CALL) {
 		struct bt_frame *nf;
@@ -820,13 +820,13 @@ dispatch:
 			nf->r[j] = r[in->b + j];
 		for (j = 0; j < g->nparam_s; j++)
 			bt_strlcpy(nf->s + (size_t)j * slen, SR(in->c + j), slen);
-		fp->ret_pc = pc + 1;
+		fp->ret_pc = (uint32_t)(in - code) + 1;
 		fp->ret_b = in->b;
 		fp->ret_c = in->c;
 		ctx->depth++;
 		ctx->fp = fp = nf;
 		LOAD_FRAME();
-		pc = 0;
+		in = code;
 		NEXT();
 	}
 	CASE(CALLB)
@@ -837,7 +837,7 @@ dispatch:
 				goto aborted;
 			RAISE_SET();
 		}
-		pc++;
+		in++;
 		NEXT();
 	CASE(RET) {
 		const struct bt_func_decl *f = fp->f;
@@ -853,7 +853,7 @@ dispatch:
 			r[fp->ret_b] = 0;
 		else if (f->ret_kind == BT_KIND_STR)
 			SR(fp->ret_c)[0] = 0;
-		pc = fp->ret_pc;
+		in = code + fp->ret_pc;
 		NEXT();
 	}
 	CASE(RETI) {
@@ -867,7 +867,7 @@ dispatch:
 		ctx->fp = fp = fp->prev;
 		LOAD_FRAME();
 		r[fp->ret_b] = v;
-		pc = fp->ret_pc;
+		in = code + fp->ret_pc;
 		NEXT();
 	}
 	CASE(RETS) {
@@ -881,7 +881,7 @@ dispatch:
 		ctx->fp = fp = fp->prev;
 		LOAD_FRAME();
 		bt_strlcpy(SR(fp->ret_c), v, slen);	/* callee is above: no overlap */
-		pc = fp->ret_pc;
+		in = code + fp->ret_pc;
 		NEXT();
 	}
 	CASE(NEXT)
@@ -892,7 +892,7 @@ dispatch:
 		RAISE_SET();
 	CASE(EXIT)
 		bt_host_exit(ctx);
-		pc++;
+		in++;
 		NEXT();
 	CASE(TRY)
 		if (bt_unlikely(ctx->ntry >= ctx->maxtry)) {
@@ -902,7 +902,7 @@ dispatch:
 		ctx->tries[ctx->ntry].depth = ctx->depth;
 		ctx->tries[ctx->ntry].catch_pc = in->a;
 		ctx->ntry++;
-		pc++;
+		in++;
 		NEXT();
 	CASE(TRYEND)
 		if (bt_unlikely(!ctx->ntry || ctx->tries[ctx->ntry - 1].depth != ctx->depth)) {
@@ -910,36 +910,36 @@ dispatch:
 			RAISE("internal error: TRYEND without TRY");
 		}
 		ctx->ntry--;
-		pc++;
+		in++;
 		NEXT();
 	CASE(CATCHMSG)
 		bt_strlcpy(SR(in->a), ctx->errmsg, slen);
-		pc++;
+		in++;
 		NEXT();
 
 	CASE(LDI)
 		RA = BT_IMM(in);
-		pc++;
+		in++;
 		NEXT();
 	CASE(LDK)
 		RA = prog->consts[in->b];
-		pc++;
+		in++;
 		NEXT();
 	CASE(MOV)
 		RA = RB;
-		pc++;
+		in++;
 		NEXT();
 	CASE(ADD)
 		RA = WADD(RB, RC);
-		pc++;
+		in++;
 		NEXT();
 	CASE(SUB)
 		RA = WSUB(RB, RC);
-		pc++;
+		in++;
 		NEXT();
 	CASE(MUL)
 		RA = WMUL(RB, RC);
-		pc++;
+		in++;
 		NEXT();
 	CASE(DIV) {
 		int64_t y = RC;
@@ -947,7 +947,7 @@ dispatch:
 		if (bt_unlikely(y == 0))
 			RAISE("division by 0");
 		RA = y == -1 ? WSUB(0, RB) : RB / y;
-		pc++;
+		in++;
 		NEXT();
 	}
 	CASE(MOD) {
@@ -956,61 +956,61 @@ dispatch:
 		if (bt_unlikely(y == 0))
 			RAISE("division by 0");
 		RA = y == -1 ? 0 : RB % y;
-		pc++;
+		in++;
 		NEXT();
 	}
 	CASE(AND)
 		RA = RB & RC;
-		pc++;
+		in++;
 		NEXT();
 	CASE(OR)
 		RA = RB | RC;
-		pc++;
+		in++;
 		NEXT();
 	CASE(XOR)
 		RA = RB ^ RC;
-		pc++;
+		in++;
 		NEXT();
 	CASE(SHL)
 		RA = (int64_t)((uint64_t)RB << (RC & 63));
-		pc++;
+		in++;
 		NEXT();
 	CASE(SHR)
 		RA = RB >> (RC & 63);	/* GCC: arithmetic */
-		pc++;
+		in++;
 		NEXT();
 	CASE(USHR)
 		RA = (int64_t)((uint64_t)RB >> (RC & 63));
-		pc++;
+		in++;
 		NEXT();
 	CASE(ADDI)
 		RA = WADD(RB, (int16_t)in->c);
-		pc++;
+		in++;
 		NEXT();
 	CASE(NEG)
 		RA = WSUB(0, RB);
-		pc++;
+		in++;
 		NEXT();
 	CASE(NOT)
 		RA = ~RB;
-		pc++;
+		in++;
 		NEXT();
 	CASE(LNOT)
 		RA = !RB;
-		pc++;
+		in++;
 		NEXT();
 	CASE(CMP)
 		RA = cmp(in->x, RB, RC);
-		pc++;
+		in++;
 		NEXT();
 
 	CASE(SLDK)
 		bt_strlcpy(SR(in->a), bt_prog_str(prog, prog->strconsts[in->b]), slen);
-		pc++;
+		in++;
 		NEXT();
 	CASE(SMOV)
 		bt_strlcpy(SR(in->a), SR(in->b), slen);
-		pc++;
+		in++;
 		NEXT();
 	CASE(SCAT) {
 		char *d = SR(in->a);
@@ -1023,41 +1023,42 @@ dispatch:
 		if (d != x)
 			bt_memmove(d, x, lx);
 		d[lx + ny] = 0;
-		pc++;
+		in++;
 		NEXT();
 	}
 	CASE(SCMP)
 		RA = cmp(in->x, bt_strcmp(SR(in->b), SR(in->c)), 0);
-		pc++;
+		in++;
 		NEXT();
 	CASE(MATCH)
 		RA = do_match(ctx, SR(in->b), in->c) ^ in->x;
-		pc++;
+		in++;
 		NEXT();
 
 	CASE(GLD)
 		RA = sess->gint[in->b];
-		pc++;
+		in++;
 		NEXT();
 	CASE(GST)
 		sess->gint[in->a] = RB;
-		pc++;
+		in++;
 		NEXT();
 	CASE(GSLD)
 		bt_strlcpy(SR(in->a), sess->gstr + (size_t)in->b * slen, slen);
-		pc++;
+		in++;
 		NEXT();
 	CASE(GSST)
 		bt_strlcpy(sess->gstr + (size_t)in->a * slen, SR(in->b), slen);
-		pc++;
+		in++;
 		NEXT();
 
 	CASE(MGET) {
 		struct bt_map *m = MAP0(in->b);
-		struct bt_ment *e = bt_map_find(m, KEYS);
+		struct bt_ment *e = bt_map_is_i1(m) ? bt_map_find1(m, RC) :
+				    bt_map_find(m, KEYS);
 
 		RA = e ? *(int64_t *)bt_ment_val(m, e) : 0;
-		pc += 2;
+		in += 2;
 		NEXT();
 	}
 	CASE(MGETS) {
@@ -1068,19 +1069,21 @@ dispatch:
 			bt_strlcpy(SR(in->a), bt_ment_val(m, e), slen);
 		else
 			SR(in->a)[0] = 0;
-		pc += 2;
+		in += 2;
 		NEXT();
 	}
 	CASE(MSET) {
 		struct bt_map *m = MAP0(in->b);
-		struct bt_ment *e = bt_map_insert(m, KEYS, NULL);
+		struct bt_ment *e = bt_map_is_i1(m) ? bt_map_find1(m, RC) : NULL;
 
+		if (!e)
+			e = bt_map_insert(m, KEYS, NULL);
 		if (bt_unlikely(!e)) {
 			overflow(ctx, &prog->maps[in->b]);
 			RAISE_SET();
 		}
 		*(int64_t *)bt_ment_val(m, e) = RA;
-		pc += 2;
+		in += 2;
 		NEXT();
 	}
 	CASE(MSETS) {
@@ -1092,14 +1095,16 @@ dispatch:
 			RAISE_SET();
 		}
 		bt_strlcpy(bt_ment_val(m, e), SR(in->a), slen);
-		pc += 2;
+		in += 2;
 		NEXT();
 	}
 	CASE(MADD) {
 		struct bt_map *m = MAP0(in->b);
-		struct bt_ment *e = bt_map_insert(m, KEYS, NULL);
+		struct bt_ment *e = bt_map_is_i1(m) ? bt_map_find1(m, RC) : NULL;
 		int64_t *v;
 
+		if (!e)
+			e = bt_map_insert(m, KEYS, NULL);
 		if (bt_unlikely(!e)) {
 			overflow(ctx, &prog->maps[in->b]);
 			RAISE_SET();
@@ -1107,7 +1112,7 @@ dispatch:
 		v = bt_ment_val(m, e);
 		*v = WADD(*v, RA);
 		RA = *v;
-		pc += 2;
+		in += 2;
 		NEXT();
 	}
 	CASE(MDEL) {
@@ -1116,7 +1121,7 @@ dispatch:
 
 		for (k = 0; k < mv->ninst; k++)
 			bt_map_delete(&mv->inst[k], KEYS);
-		pc += 2;
+		in += 2;
 		NEXT();
 	}
 	CASE(MIN) {
@@ -1124,20 +1129,25 @@ dispatch:
 
 		RA = mv->stats ? stats_has(ctx, mv, KEYS) :
 		     bt_map_find(&mv->inst[0], KEYS) != NULL;
-		pc += 2;
+		in += 2;
 		NEXT();
 	}
 	CASE(MSTAT) {
 		struct bt_mvar *mv = MV(in->b);
 		struct bt_map *m = &mv->inst[ctx->cpu];
-		struct bt_ment *e = bt_map_insert(m, KEYS, NULL);
+		struct bt_ment *e = m->nkeys == 0 ?
+				    (m->head ? bt_map_ent(m, m->head) : NULL) :
+				    bt_map_is_i1(m) ? bt_map_find1(m, RC) : NULL;
+
+		if (!e)
+			e = bt_map_insert(m, KEYS, NULL);
 
 		if (bt_unlikely(!e)) {
 			overflow(ctx, &prog->maps[in->b]);
 			RAISE_SET();
 		}
 		bt_stat_add(&mv->shape, bt_ment_val(m, e), RA);
-		pc += 2;
+		in += 2;
 		NEXT();
 	}
 	CASE(MAGG) {
@@ -1146,7 +1156,7 @@ dispatch:
 
 		if (bt_stat_extract(&sh, st, EXT->b, &RA) < 0)
 			RAISE(msg_empty);
-		pc += 2;
+		in += 2;
 		NEXT();
 	}
 	CASE(MHIST) {
@@ -1159,7 +1169,7 @@ dispatch:
 		if (b < 0 || b >= (int64_t)sh.nbuckets)
 			RAISE("histogram index out of range");
 		RA = st->hist[b];
-		pc += 2;
+		in += 2;
 		NEXT();
 	}
 	CASE(MCLEAR) {
@@ -1168,7 +1178,7 @@ dispatch:
 
 		for (k = 0; k < mv->ninst; k++)
 			bt_map_clear(&mv->inst[k]);
-		pc++;
+		in++;
 		NEXT();
 	}
 	CASE(MCOUNT) {
@@ -1181,7 +1191,7 @@ dispatch:
 		} else {
 			RA = mv->inst[0].count;
 		}
-		pc++;
+		in++;
 		NEXT();
 	}
 
@@ -1200,7 +1210,7 @@ dispatch:
 		it->m = m;
 		it->cur = 0;
 		it->nxt = bt_map_first(m);
-		pc += 2;
+		in += 2;
 		NEXT();
 	}
 	CASE(ITNEXT) {
@@ -1208,11 +1218,11 @@ dispatch:
 
 		it->cur = it->nxt;
 		if (!it->m || !it->cur) {
-			pc = in->b;
+			in = code + in->b;
 			NEXT();
 		}
 		it->nxt = bt_map_next(it->m, it->cur);
-		pc++;
+		in++;
 		NEXT();
 	}
 	CASE(ITKEY) {
@@ -1220,7 +1230,7 @@ dispatch:
 
 		RA = it->m && it->cur && it->cur <= it->m->cap ?
 		     bt_map_key_int(it->m, bt_map_ent(it->m, it->cur), in->c) : 0;
-		pc++;
+		in++;
 		NEXT();
 	}
 	CASE(ITKEYS) {
@@ -1229,7 +1239,7 @@ dispatch:
 		bt_strlcpy(SR(in->a), it->m && it->cur && it->cur <= it->m->cap ?
 			   bt_map_key_str(it->m, bt_map_ent(it->m, it->cur), in->c) : "",
 			   slen);
-		pc++;
+		in++;
 		NEXT();
 	}
 	CASE(ITVAL) {
@@ -1238,7 +1248,7 @@ dispatch:
 		RA = it->m && it->cur && it->cur <= it->m->cap &&
 		     it->m->vkind == BT_KIND_INT ?
 		     *(int64_t *)bt_ment_val(it->m, bt_map_ent(it->m, it->cur)) : 0;
-		pc++;
+		in++;
 		NEXT();
 	}
 	CASE(ITVALS) {
@@ -1248,24 +1258,24 @@ dispatch:
 			   it->m->vkind == BT_KIND_STR ?
 			   (const char *)bt_ment_val(it->m, bt_map_ent(it->m, it->cur)) : "",
 			   slen);
-		pc++;
+		in++;
 		NEXT();
 	}
 
 	CASE(PRINTF)
 		if (do_printf(ctx, in->a, &r[in->b], SR(in->c)) < 0)
 			RAISE_SET();
-		pc++;
+		in++;
 		NEXT();
 	CASE(SPRINTF)
 		if (do_sprintf(ctx, in->a, &r[in->b], SR(in->c), SR(EXT->a)) < 0)
 			RAISE_SET();
-		pc += 2;
+		in += 2;
 		NEXT();
 	CASE(PRINTHIST)
 		if (emit_hist(ctx, in->b, KEYS, in->x) < 0)
 			RAISE_SET();
-		pc += 2;
+		in += 2;
 		NEXT();
 #if !defined(__GNUC__)
 	default:
@@ -1281,7 +1291,7 @@ raise:
 	if (msg)
 		bt_strlcpy(ctx->errmsg, msg, ctx->errcap);
 	ctx->err_set = 0;
-	ctx->errpc = nopc ? BT_REC_NOPC : fp->f->code_off + pc;
+	ctx->errpc = nopc ? BT_REC_NOPC : fp->f->code_off + (uint32_t)(in - code);
 	if (!uncatchable && ctx->ntry) {
 		struct bt_tryent *t = &ctx->tries[--ctx->ntry];
 
@@ -1291,7 +1301,7 @@ raise:
 		}
 		ctx->fp = fp;
 		LOAD_FRAME();
-		pc = t->catch_pc;
+		in = code + t->catch_pc;
 		nopc = 0;
 		DISPATCH();
 	}

@@ -45,6 +45,7 @@
 #include "bt_format.h"
 #include "bt_strfn.h"
 #include "bt_regex.h"
+#include "bt_record.h"
 
 enum bt_run {
 	BT_RUN_OK = 0,		/* the handler finished (RET, NEXT) */

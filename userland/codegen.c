@@ -31,7 +31,7 @@ struct gslot {
 	uint32_t index;		/* global or map index */
 	int hist_kind;		/* BT_HIST_*, stats only */
 	int64_t hist_start, hist_stop, hist_interval;
-	const struct token *hist_tok;
+	int variance;		/* @variance used: 1 + its shift */
 };
 
 typedef VEC(char) charvec;
@@ -868,7 +868,7 @@ static void for_matching(struct fn *f, struct symbol *arr, struct expr **keys,
 		body(f, it, arr, done, arg);
 		label_here(f, skip);
 	}
-	emit(f, BT_OP_LOOP, 0, head, 1, 0);
+	emit(f, BT_OP_LOOP, BT_ACT_LE0, head, 1, 0);
 	label_here(f, done);
 	f->top_it--;
 }
@@ -1054,7 +1054,8 @@ static void gen_block(struct fn *f, struct stmt **stmts, int n)
 		}
 		if (count) {
 			loc(f, stmts[i]->tok);
-			pb_emit_imm(f->g->pb, BT_OP_ACT, 0, count);
+			pb_emit(f->g->pb, BT_OP_ACT, BT_ACT_LE0, 0,
+				(uint32_t)count & 0xffff, (uint32_t)count >> 16);
 		}
 		for (; i < j; i++)
 			gen_stmt(f, stmts[i]);
@@ -1090,7 +1091,7 @@ static void gen_while(struct fn *f, struct stmt *st)
 	gen_body(f, st->body);
 	f->loop = lc.outer;
 	label_here(f, cont);
-	emit(f, BT_OP_LOOP, 0, head, 1, 0);
+	emit(f, BT_OP_LOOP, BT_ACT_LE0, head, 1, 0);
 	label_here(f, brk);
 }
 
@@ -1112,11 +1113,16 @@ static void gen_for(struct fn *f, struct stmt *st)
 	if (st->step) {
 		int mr = f->top_r, ms = f->top_s;
 
+		if (st->step->kind == E_POSTINC)	/* value unused */
+			st->step->kind = E_PREINC;
+		else if (st->step->kind == E_POSTDEC)
+			st->step->kind = E_PREDEC;
+
 		gen(f, st->step, -1);
 		f->top_r = mr;
 		f->top_s = ms;
 	}
-	emit(f, BT_OP_LOOP, 0, head, 1, 0);
+	emit(f, BT_OP_LOOP, BT_ACT_LE0, head, 1, 0);
 	label_here(f, brk);
 }
 
@@ -1164,7 +1170,7 @@ static void gen_foreach_hist(struct fn *f, struct stmt *st)
 	gen_body(f, fe->body);
 	f->loop = lc.outer;
 	label_here(f, cont);
-	emit(f, BT_OP_LOOP, 0, head, 1, 0);
+	emit(f, BT_OP_LOOP, BT_ACT_LE0, head, 1, 0);
 	label_here(f, brk);
 }
 
@@ -1236,7 +1242,7 @@ static void gen_foreach(struct fn *f, struct stmt *st)
 	gen_body(f, fe->body);
 	f->loop = lc.outer;
 	label_here(f, cont);
-	emit(f, BT_OP_LOOP, 0, head, 1, 0);
+	emit(f, BT_OP_LOOP, BT_ACT_LE0, head, 1, 0);
 	label_here(f, brk);
 	f->top_it--;
 }
@@ -1319,16 +1325,14 @@ static void gen_try(struct fn *f, struct stmt *st)
 
 static void gen_jump_out(struct fn *f, struct stmt *st, int is_break)
 {
-	int i;
-
 	if (!f->loop) {
 		cg_error(f->g, st->tok, is_break ? "break outside a loop" :
 			 "continue outside a loop");
 		return;
 	}
-	for (i = f->try_depth; i > f->loop->try_depth; i--)
-		emit(f, BT_OP_TRYEND, 0, 0, 0, 0);
-	jump(f, is_break ? f->loop->brk : f->loop->cont, BT_OP_JMP, 0, 0, 0);
+	/* leaving try blocks on the way pops their catch frames */
+	jump(f, is_break ? f->loop->brk : f->loop->cont, BT_OP_JMP,
+	     f->try_depth - f->loop->try_depth, 0, 0);
 }
 
 static void gen_return(struct fn *f, struct stmt *st)
@@ -1778,6 +1782,27 @@ static void note_hist(struct gen *g, struct expr *e)
 	gs->hist_interval = c;
 }
 
+/* @variance needs Welford's state, kept only for the maps that use it. */
+static void note_variance(struct gen *g, struct expr *e)
+{
+	struct symbol *sym = e->lhs ? e->lhs->sym : NULL;
+	int shift = e->rhs ? (int)e->rhs->num : 0;
+	struct gslot *gs;
+
+	if (!sym || sym->kind != SYM_GLOBAL)
+		return;
+	if (shift < 0 || shift > 62) {
+		cg_error(g, e->tok, "@variance shift must be between 0 and 62");
+		return;
+	}
+	gs = &g->gslots[sym->index];
+	if (gs->variance && gs->variance != shift + 1) {
+		cg_error(g, e->tok, "conflicting @variance shifts for one statistic");
+		return;
+	}
+	gs->variance = shift + 1;
+}
+
 static void scan_hist(struct gen *g, struct expr *e)
 {
 	int i;
@@ -1786,6 +1811,8 @@ static void scan_hist(struct gen *g, struct expr *e)
 		return;
 	if (e->kind == E_HIST)
 		note_hist(g, e);
+	if (e->kind == E_STAT && e->stat_op == STAT_VARIANCE)
+		note_variance(g, e);
 	scan_hist(g, e->lhs);
 	scan_hist(g, e->rhs);
 	scan_hist(g, e->cond);
@@ -1822,6 +1849,10 @@ static void gen_globals(struct gen *g)
 			m.flags = (sym->wrap ? BT_MAP_WRAP : 0) |
 				  (sym->size > 0 ? BT_MAP_SIZED : 0);
 			m.hist_kind = gs->hist_kind;
+			if (gs->variance) {
+				m.flags |= BT_MAP_VARIANCE;
+				m.var_shift = gs->variance - 1;
+			}
 			m.hist_start = gs->hist_start;
 			m.hist_stop = gs->hist_stop;
 			m.hist_interval = gs->hist_interval;
@@ -1953,7 +1984,7 @@ static void autoprint_global(struct fn *f, struct symbol *sym)
 			}
 		}
 		emit(f, BT_OP_PRINTF, 0, pb_format(g->pb, fmt.a, ni + nvi, ns + nvs), rb, sb);
-		emit(f, BT_OP_LOOP, 0, head, 1, 0);
+		emit(f, BT_OP_LOOP, BT_ACT_LE0, head, 1, 0);
 		label_here(f, done);
 		f->top_it--;
 		VEC_FREE(fmt);

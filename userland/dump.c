@@ -467,10 +467,10 @@ void dump_parse(FILE *out, const struct script *s)
 static void dump_var_type(FILE *out, const struct symbol *v)
 {
 	fprintf(out, "%s", v->name);
-	if (v->kind == SYM_GLOBAL && v->size)
-		fprintf(out, "[%lld]", (long long)v->size);
 	if (v->kind == SYM_GLOBAL && v->wrap)
 		fputc('%', out);
+	if (v->kind == SYM_GLOBAL && v->size)
+		fprintf(out, "[%lld]", (long long)v->size);
 	fprintf(out, ":%s", type_name(v->type));
 	if (v->is_array) {
 		fputs(" [", out);

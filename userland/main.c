@@ -22,6 +22,7 @@
 #include "dump.h"
 #include "options.h"
 #include "parse.h"
+#include "rt_kernel.h"
 #include "rt_user.h"
 #include "sema.h"
 #include "util.h"
@@ -118,10 +119,15 @@ static int use_program(struct options *o, void *blob, size_t size, double t0)
 		pass_done(o, 4, "wrote the program", t0);
 		return 0;
 	}
-	if (o->runtime == RUNTIME_KERNEL && !rt_user_can_run(&prog, NULL)) {
-		fprintf(stderr, "bytetap: the kernel runtime is not available in this build yet; "
-			"scripts with kernel probes cannot run\n");
-		return 1;
+	if (o->runtime == RUNTIME_KERNEL) {
+		/* without the module, a script that needs no kernel runs in user space */
+		int user_ok = rt_user_can_run(&prog, NULL);
+		int krc = rt_kernel_run(&prog, blob, size, o, user_ok);
+
+		if (krc != RT_KERNEL_UNAVAILABLE)
+			return krc;
+		if (!user_ok)
+			return 1;
 	}
 	return rt_user_run(&prog, o);
 }

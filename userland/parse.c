@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "bt_format.h"
 #include "lex.h"
 #include "parse.h"
 #include "preproc.h"
@@ -224,59 +225,27 @@ static struct expr *parse_literal(struct parser *p)
 /* ---- printf format check ---- */
 
 /*
- * Validates a printf format like stap's print_format parser:
- * %[flag][width|*][.prec|.*][l]conv, one flag char of "0+- #",
- * conversions d i u o x X p s c b m M %.  Returns the number of
- * arguments it consumes and fills types ('l' long, 's' string) for each.
- * TODO(bt_format.h): replace with the shared formatter's parser once
- * bytecode/bt_format.h provides one.
+ * Validates a printf format with the VM's own format parser (bt_format.h)
+ * so that the compiler and the runtime agree on every conversion.
+ * Returns the number of arguments the format consumes and stores 'l'
+ * (long) or 's' (string) for the first `max` of them.
  */
-int parse_format_args(const char *fmt, char *types, int max, bool *ok)
+int parse_format_args(const char *fmt, char *types, int max, bool *ok,
+		      const char **msg)
 {
-	int n = 0;
-	*ok = true;
-	for (const char *s = fmt; *s; s++) {
-		if (*s != '%')
-			continue;
-		s++;
-		if (*s == '%')
-			continue;
-		if (*s && strchr("0+- #", *s))
-			s++;
-		if (*s == '*') {
-			if (n < max) types[n] = 'l';
-			n++;
-			s++;
-		} else {
-			while (*s >= '0' && *s <= '9')
-				s++;
-		}
-		if (*s == '.') {
-			s++;
-			if (*s == '*') {
-				if (n < max) types[n] = 'l';
-				n++;
-				s++;
-			} else {
-				while (*s >= '0' && *s <= '9')
-					s++;
-			}
-		}
-		if (*s == 'l')
-			s++;
-		if (!*s || !strchr("diuoxXpscbmM", *s)) {
-			*ok = false;
-			return n;
-		}
-		char ty = (*s == 's' || *s == 'M' || *s == 'm') ? 's' : 'l';
-		if (*s == 'm' || *s == 'M') {
-			/* %m/%M take a (pointer) long; precision says size */
-			ty = 'l';
-		}
-		if (n < max) types[n] = ty;
-		n++;
-	}
-	return n;
+	enum { NKINDS = 256 };
+	uint8_t kinds[NKINDS];
+	size_t nc = 0, nk = 0, len = strlen(fmt);
+	struct bt_fmt_error err = { 0 };
+	int rc = bt_fmt_parse(fmt, len, NULL, 0, &nc, kinds, NKINDS, &nk, &err);
+	if (rc == BT_FMT_ETOOMANY)	/* count only; types past NKINDS: long */
+		rc = bt_fmt_parse(fmt, len, NULL, 0, &nc, NULL, 0, &nk, &err);
+	*ok = rc == 0;
+	if (msg)
+		*msg = err.msg ? err.msg : bt_fmt_strerror(rc);
+	for (size_t i = 0; i < nk && (int)i < max; i++)
+		types[i] = i < NKINDS && kinds[i] == BT_FMT_ARG_STR ? 's' : 'l';
+	return (int)nk;
 }
 
 /* ---- expressions ---- */
@@ -393,10 +362,10 @@ static struct expr *parse_print(struct parser *p, const struct token *name,
 		e->str_len = f->str_len;
 		if (e->print_kind == PRINT_F) {
 			bool ok;
-			char dummy[1];
-			parse_format_args(f->str, dummy, 0, &ok);
+			const char *msg;
+			parse_format_args(f->str, NULL, 0, &ok, &msg);
 			if (!ok)
-				fail(p, ft, "invalid or missing conversion specifier");
+				fail(p, ft, "%s", msg);
 		}
 		if (!is(p, ")")) {
 			expect(p, ",");

@@ -74,11 +74,13 @@ struct script *parse_script(struct compiler *cc);
 struct stapfile *parse_file(struct compiler *cc, int file);
 
 /*
- * printf format scan (stap's grammar): returns the number of arguments the
- * format consumes, storing 'l' (long) or 's' (string) for the first `max`
- * of them; *ok = false on an invalid conversion.
+ * printf format check with the VM's parser (bt_format.h): returns the
+ * number of arguments the format consumes, storing 'l' (long) or 's'
+ * (string) for the first `max` of them; *ok = false on an invalid format,
+ * with *msg (if msg) set to stap's wording.
  */
-int parse_format_args(const char *fmt, char *types, int max, bool *ok);
+int parse_format_args(const char *fmt, char *types, int max, bool *ok,
+		      const char **msg);
 
 /* The tapset search path (see compile_opts), computed once. */
 const char *const *tapset_dirs(struct compiler *cc, int *n);

@@ -176,7 +176,8 @@ struct rk {
 	int nerr_records;
 };
 
-static void drain(struct rk *k, int block)
+/* Format what the rings hold; after STOP, everything up to EOF. */
+static void drain(struct rk *k)
 {
 	for (;;) {
 		ssize_t n = read(k->fd, k->buf, READ_BUF);
@@ -184,8 +185,6 @@ static void drain(struct rk *k, int block)
 		if (n > 0) {
 			k->nerr_records += output_records(k->out, k->buf, (size_t)n);
 			fflush(stdout);
-			if (!block)
-				continue;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -230,17 +229,14 @@ static int start_command(struct rk *k)
 static void end_command(struct rk *k, int go)
 {
 	if (k->go_pipe >= 0) {
-		if (!go && write(k->go_pipe, "x", 1) < 0)
-			;
+		if (!go) {
+			ssize_t n = write(k->go_pipe, "x", 1);	/* CMD exits 127 */
+
+			(void)n;
+		}
 		close(k->go_pipe);
 		k->go_pipe = -1;
 	}
-}
-
-static void log_msg(const char *what, const char *log, int err)
-{
-	fprintf(stderr, "ERROR: %s: %s%s%s\n", what, log[0] ? log : strerror(err),
-		log[0] ? "" : "", "");
 }
 
 static int resolve_and_attach(struct rk *k, const struct bt_ioc_info *info)
@@ -374,7 +370,7 @@ static void main_loop(struct rk *k)
 		if (n == 0)
 			continue;
 		if (pfd.revents & POLLIN)
-			drain(k, 0);
+			drain(k);
 		if (pfd.revents & (POLLPRI | POLLHUP | POLLERR | POLLNVAL))
 			return;
 	}
@@ -401,6 +397,8 @@ int rt_kernel_run(const struct bt_prog *prog, const void *blob, size_t size,
 			fprintf(stderr, "ERROR: %s\n", err);
 		return RT_KERNEL_UNAVAILABLE;
 	}
+	/* reads never block: poll() says when there is something */
+	fcntl(k.fd, F_SETFL, fcntl(k.fd, F_GETFL) | O_NONBLOCK);
 	if (ioctl(k.fd, BT_IOC_GET_INFO, &info) != 0 || info.abi_major != BT_IOC_ABI_MAJOR ||
 	    info.prog_abi_major != BT_ABI_MAJOR) {
 		fprintf(stderr, "ERROR: the loaded bytetap module speaks ioctl ABI %u.%u / program ABI %u.%u; "
@@ -454,12 +452,12 @@ int rt_kernel_run(const struct bt_prog *prog, const void *blob, size_t size,
 		fprintf(stderr, "ERROR: cannot start the session: %s\n", strerror(errno));
 		goto out;
 	}
-	drain(&k, 0);
+	drain(&k);
 	end_command(&k, 1);
 	main_loop(&k);
 	if (ioctl(k.fd, BT_IOC_STOP, &stop) != 0)
 		fprintf(stderr, "ERROR: cannot stop the session: %s\n", strerror(errno));
-	drain(&k, 1);
+	drain(&k);
 	fflush(stdout);
 	if (status(&k, &st) == 0) {
 		if (st.records_dropped)

@@ -1270,6 +1270,279 @@ static void chain_all(struct sema *S, struct hmap *m)
 			chain_overloads(S, m->vals[i]);
 }
 
+/* ==== 5. dead local stores ==== */
+
+/*
+ * Like stap, assignments to locals that are never read are dropped before
+ * type checking (keeping the right-hand side when it has side effects):
+ * alias prologues compute many variables (argstr, ...) a handler may not
+ * use.  symbol->stamp counts reads here.
+ */
+static bool is_local(const struct expr *e)
+{
+	return e->kind == E_VAR && e->sym && e->sym->kind != SYM_GLOBAL;
+}
+
+static void reads_expr(struct expr *e, bool stmt_level)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case E_VAR:
+		if (e->sym && e->sym->kind != SYM_GLOBAL)
+			e->sym->stamp++;
+		return;
+	case E_ASSIGN:
+		/* the target of '=' is not read; nor that of a statement-level
+		   'x += e' whose value nobody uses */
+		if (!(is_local(e->lhs) && (e->op == OP_NONE || stmt_level)))
+			reads_expr(e->lhs, false);
+		reads_expr(e->rhs, false);
+		return;
+	case E_PREINC: case E_PREDEC: case E_POSTINC: case E_POSTDEC:
+		if (!(is_local(e->lhs) && stmt_level))
+			reads_expr(e->lhs, false);
+		return;
+	default:
+		reads_expr(e->lhs, false);
+		reads_expr(e->rhs, false);
+		reads_expr(e->cond, false);
+		for (int i = 0; i < e->nargs; i++)
+			reads_expr(e->args[i], false);
+		for (int i = 0; i < e->ncomps; i++)
+			reads_expr(e->comps[i].index, false);
+		return;
+	}
+}
+
+static void reads_stmt(struct stmt *s)
+{
+	if (!s)
+		return;
+	if (s->kind == S_DELETE) {
+		if (!is_local(s->expr))
+			reads_expr(s->expr, false);
+		return;
+	}
+	reads_expr(s->expr, s->kind == S_EXPR);
+	reads_expr(s->init, true);
+	reads_expr(s->step, true);
+	reads_stmt(s->then);
+	reads_stmt(s->els);
+	reads_stmt(s->body);
+	reads_stmt(s->catch_body);
+	for (int i = 0; i < s->nstmts; i++)
+		reads_stmt(s->stmts[i]);
+	if (s->fe) {
+		reads_expr(s->fe->base, false);
+		reads_expr(s->fe->limit, false);
+		for (int i = 0; i < s->fe->nslice; i++)
+			reads_expr(s->fe->slice[i], false);
+		reads_stmt(s->fe->body);
+	}
+}
+
+/* No assignments, calls of script functions, void builtins or output. */
+static bool pure(const struct expr *e)
+{
+	if (!e)
+		return true;
+	switch (e->kind) {
+	case E_ASSIGN: case E_PREINC: case E_PREDEC: case E_POSTINC: case E_POSTDEC:
+		return false;
+	case E_CALL:
+		if (e->func || !e->builtin || e->builtin->ret == TY_UNKNOWN)
+			return false;
+		break;
+	case E_PRINT:
+		if (!e->is_sprint)
+			return false;
+		break;
+	default:
+		break;
+	}
+	if (!pure(e->lhs) || !pure(e->rhs) || !pure(e->cond))
+		return false;
+	for (int i = 0; i < e->nargs; i++)
+		if (!pure(e->args[i]))
+			return false;
+	for (int i = 0; i < e->ncomps; i++)
+		if (!pure(e->comps[i].index))
+			return false;
+	return true;
+}
+
+static bool dead(const struct expr *e)
+{
+	return is_local(e) && e->sym->stamp == 0;
+}
+
+/* Returns e with dead stores removed; NULL when nothing is left of a
+   statement-level expression. */
+static struct expr *elide_expr(struct sema *S, struct expr *e, bool stmt_level)
+{
+	if (!e)
+		return NULL;
+	if (e->kind == E_ASSIGN && dead(e->lhs) && (e->op == OP_NONE || stmt_level)) {
+		S->changed = true;
+		return elide_expr(S, e->rhs, stmt_level);
+	}
+	if ((e->kind == E_PREINC || e->kind == E_PREDEC || e->kind == E_POSTINC ||
+	     e->kind == E_POSTDEC) && stmt_level && dead(e->lhs)) {
+		S->changed = true;
+		return NULL;
+	}
+	e->lhs = elide_expr(S, e->lhs, false);
+	e->rhs = elide_expr(S, e->rhs, false);
+	e->cond = elide_expr(S, e->cond, false);
+	for (int i = 0; i < e->nargs; i++)
+		e->args[i] = elide_expr(S, e->args[i], false);
+	for (int i = 0; i < e->ncomps; i++)
+		e->comps[i].index = elide_expr(S, e->comps[i].index, false);
+	return e;
+}
+
+/* A statement-level expression after elision: kept only if it still
+   does something. */
+static struct expr *elide_top(struct sema *S, struct expr *e)
+{
+	bool before = S->changed;
+	S->changed = false;
+	struct expr *r = elide_expr(S, e, true);
+	bool changed = S->changed;
+	S->changed = before || changed;
+	if (changed && r && pure(r))
+		return NULL;
+	return r;
+}
+
+static void elide_stmt(struct sema *S, struct stmt *s)
+{
+	if (!s)
+		return;
+	switch (s->kind) {
+	case S_EXPR:
+		s->expr = elide_top(S, s->expr);
+		if (!s->expr)
+			s->kind = S_NULL;
+		return;
+	case S_DELETE:
+		if (dead(s->expr)) {
+			s->kind = S_NULL;
+			s->expr = NULL;
+			S->changed = true;
+		}
+		return;
+	case S_FOR:
+	case S_WHILE:
+		s->init = elide_top(S, s->init);
+		s->step = elide_top(S, s->step);
+		break;
+	default:
+		break;
+	}
+	s->expr = elide_expr(S, s->expr, false);
+	elide_stmt(S, s->then);
+	elide_stmt(S, s->els);
+	elide_stmt(S, s->body);
+	elide_stmt(S, s->catch_body);
+	for (int i = 0; i < s->nstmts; i++)
+		elide_stmt(S, s->stmts[i]);
+	if (s->fe) {
+		s->fe->limit = elide_expr(S, s->fe->limit, false);
+		for (int i = 0; i < s->fe->nslice; i++)
+			s->fe->slice[i] = elide_expr(S, s->fe->slice[i], false);
+		elide_stmt(S, s->fe->body);
+	}
+}
+
+/* Marks locals still referenced at all (stamp = 1). */
+static void refs_stmt(struct stmt *s);
+
+static void refs_expr(struct expr *e)
+{
+	if (!e)
+		return;
+	if ((e->kind == E_VAR || e->kind == E_INDEX) && e->sym &&
+	    e->sym->kind != SYM_GLOBAL)
+		e->sym->stamp = 1;
+	refs_expr(e->lhs);
+	refs_expr(e->rhs);
+	refs_expr(e->cond);
+	for (int i = 0; i < e->nargs; i++)
+		refs_expr(e->args[i]);
+	for (int i = 0; i < e->ncomps; i++)
+		refs_expr(e->comps[i].index);
+}
+
+static void refs_stmt(struct stmt *s)
+{
+	if (!s)
+		return;
+	refs_expr(s->expr);
+	refs_expr(s->init);
+	refs_expr(s->step);
+	refs_stmt(s->then);
+	refs_stmt(s->els);
+	refs_stmt(s->body);
+	refs_stmt(s->catch_body);
+	if (s->catch_var)
+		s->catch_var->stamp = 1;
+	for (int i = 0; i < s->nstmts; i++)
+		refs_stmt(s->stmts[i]);
+	if (s->fe) {
+		for (int i = 0; i < s->fe->nkeys; i++)
+			s->fe->keys[i]->stamp = 1;
+		if (s->fe->value)
+			s->fe->value->stamp = 1;
+		refs_expr(s->fe->base);
+		refs_expr(s->fe->limit);
+		for (int i = 0; i < s->fe->nslice; i++)
+			refs_expr(s->fe->slice[i]);
+		refs_stmt(s->fe->body);
+	}
+}
+
+static void elide_unit(struct sema *S, struct stmt *body, struct symbol **locals,
+		       int *nlocals, int nparams)
+{
+	for (int round = 0; round < 16; round++) {
+		for (int i = 0; i < *nlocals; i++)
+			locals[i]->stamp = 0;
+		reads_stmt(body);
+		S->changed = false;
+		elide_stmt(S, body);
+		if (!S->changed)
+			break;
+	}
+	/* drop locals nothing mentions any more; renumber the slots */
+	for (int i = 0; i < *nlocals; i++)
+		locals[i]->stamp = 0;
+	refs_stmt(body);
+	int n = 0;
+	for (int i = 0; i < *nlocals; i++) {
+		if (i < nparams || locals[i]->stamp) {
+			locals[i]->index = n;
+			locals[n++] = locals[i];
+		}
+		locals[i]->stamp = 0;
+	}
+	*nlocals = n;
+	S->changed = false;
+}
+
+static void elide_dead_stores(struct sema *S)
+{
+	for (int i = 0; i < S->s->nprobes; i++) {
+		struct probe *p = S->s->probes[i];
+		elide_unit(S, p->body, p->locals, &p->nlocals, 0);
+	}
+	for (int i = 0; i < S->s->nfuncs; i++) {
+		struct func *f = S->s->funcs[i];
+		elide_unit(S, f->body, f->locals, &f->nlocals, f->nparams);
+	}
+}
+
 /* ==== 6. types ==== */
 
 static void type_error_sym(struct sema *S, const struct token *at,
@@ -1391,28 +1664,43 @@ static enum type ty_call(struct sema *S, struct expr *e, enum type want)
 		}
 		return result(S, e, b->ret, want);
 	}
+	/* a same-arity overload chain is one function to its callers:
+	   parameter and return types are shared */
+	enum type ret = TY_UNKNOWN;
 	for (struct func *f = e->func; f; f = f->next_overload) {
 		for (int i = 0; i < e->nargs; i++) {
 			struct symbol *p = f->locals[i];
 			enum type t = ty(S, e->args[i], p->type);
 			sym_type(S, p, t, e->args[i]->tok);
 		}
+		if (f->ret_type != TY_UNKNOWN) {
+			if (ret != TY_UNKNOWN && ret != f->ret_type)
+				fail(S, f->tok, "type mismatch: overloads of '%s'"
+				     " return %s and %s", f->name,
+				     type_name(ret), type_name(f->ret_type));
+			ret = f->ret_type;
+		}
 	}
-	return result(S, e, e->func->ret_type, want);
+	for (struct func *f = e->func; f && ret != TY_UNKNOWN; f = f->next_overload) {
+		if (f->ret_type == TY_UNKNOWN) {
+			f->ret_type = ret;
+			S->changed = true;
+		}
+	}
+	return result(S, e, ret, want);
 }
 
 static enum type ty_print(struct sema *S, struct expr *e, enum type want)
 {
 	if (e->print_kind == PRINT_F) {
-		char types[64];
+		char *types = cc_alloc(S->cc, (size_t)e->nargs + 1);
 		bool ok;
-		int n = parse_format_args(e->str, types, 64, &ok);
+		int n = parse_format_args(e->str, types, e->nargs, &ok, NULL);
 		if (n != e->nargs)
 			fail(S, e->tok, "Wrong number of args to formatted print"
 			     " operator");
 		for (int i = 0; i < e->nargs; i++)
-			ty(S, e->args[i], i < 64 && types[i] == 's' ? TY_STRING :
-			   TY_LONG);
+			ty(S, e->args[i], types[i] == 's' ? TY_STRING : TY_LONG);
 	} else if (e->nargs == 1 && e->args[0]->kind == E_HIST &&
 		   (e->print_kind == PRINT_PLAIN || e->print_kind == PRINT_LN)) {
 		ty_hist(S, e->args[0]);
@@ -2175,6 +2463,8 @@ int sema_check(struct script *s)
 		if (s->nprobes == 0)
 			fail(S, NULL, "no probes found");
 		resolve_all(S, keep_all);
+		if (!keep_all)
+			elide_dead_stores(S);
 		infer_types(S);
 		check_known(S);
 		compute_rw(S);

@@ -480,44 +480,115 @@ static int hexval(const char **p, u64 *out)
 }
 
 /*
- * Does the kernel's symbol table say addr is sym + off, in the kernel
- * image?  sprint_symbol() prints "name+0xoff/0xsize [module]".
+ * What the kernel's symbol table says addr is: sprint_symbol() prints
+ * "name+0xoff/0xsize [module]".  name gets the function's name; *inmod
+ * whether it is in a module.  -ENOENT when addr is in no function.
  */
-static int check_symbol(u64 addr, const char *sym, u64 off, char *msg)
+static int sym_at(u64 addr, char *name, size_t cap, u64 *off, bool *inmod)
 {
 	char *buf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
 	const char *p, *plus;
-	u64 o = 0, size = 0;
-	int rc = -EINVAL;
+	u64 size;
+	int rc = -ENOENT;
 
 	if (!buf)
 		return -ENOMEM;
 	sprint_symbol(buf, (unsigned long)addr);
 	plus = strchr(buf, '+');
-	if (!plus) {
+	if (plus) {
+		p = plus + 1;
+		if (!hexval(&p, off) && *p++ == '/' && !hexval(&p, &size)) {
+			strscpy(name, buf, min_t(size_t, cap, plus - buf + 1));
+			*inmod = *p != 0;
+			rc = 0;
+		}
+	}
+	kfree(buf);
+	return rc;
+}
+
+static int register_one(struct btk_attach *a, u64 addr, const char *symbol, u64 off)
+{
+	struct kprobe *kp = a->ret ? &a->rp.kp : &a->kp;
+
+	if (symbol) {
+		kp->symbol_name = symbol;
+		kp->offset = off;
+	} else {
+		kp->addr = (kprobe_opcode_t *)(unsigned long)addr;
+	}
+	kp->flags = KPROBE_FLAG_DISABLED;
+	if (a->ret)
+		return register_kretprobe(&a->rp);
+	kp->pre_handler = btk_kprobe_pre;
+	return register_kprobe(kp);
+}
+
+static void unregister_one(struct btk_attach *a)
+{
+	if (a->ret)
+		unregister_kretprobe(&a->rp);
+	else
+		unregister_kprobe(&a->kp);
+}
+
+/*
+ * Register the probe at e->addr after making sure it is e->symbol plus the
+ * declaration's offset.  Usually the kernel's symbol table names that
+ * address e->symbol and we register by address (which also handles two
+ * static functions of one name).  When it names another symbol at the same
+ * address (an alias: __x64_sys_getpid and __do_sys_getpid), we let kprobes
+ * look e->symbol up itself and check it lands on the same function, at
+ * e->addr (or just past an ENDBR there).
+ */
+static int register_checked(struct btk_attach *a, struct bt_ioc_probe *e, u64 off,
+			    char *msg)
+{
+	char *name = kmalloc(2 * BT_IOC_SYM_LEN, GFP_KERNEL), *name2;
+	struct kprobe *kp = a->ret ? &a->rp.kp : &a->kp;
+	u64 o = 0, o2 = 0;
+	bool inmod = false, inmod2 = false, by_name;
+	int rc;
+
+	if (!name)
+		return -ENOMEM;
+	name2 = name + BT_IOC_SYM_LEN;
+	rc = sym_at(e->addr, name, BT_IOC_SYM_LEN, &o, &inmod);
+	if (rc) {
 		snprintf(msg, LOGSZ, "address 0x%llx is not in any kernel function (%s wanted)",
-			 addr, sym);
+			 e->addr, e->symbol);
 		goto out;
 	}
-	p = plus + 1;
-	if (hexval(&p, &o) || *p++ != '/' || hexval(&p, &size)) {
-		snprintf(msg, LOGSZ, "cannot read the kernel's symbol for 0x%llx", addr);
+	rc = -EINVAL;
+	if (inmod) {
+		snprintf(msg, LOGSZ, "address 0x%llx (%s) is in a module, not the kernel image",
+			 e->addr, name);
 		goto out;
 	}
-	if ((size_t)(plus - buf) != strlen(sym) || strncmp(buf, sym, plus - buf) ||
-	    o != off) {
-		snprintf(msg, LOGSZ, "address 0x%llx is %s, not %s+0x%llx", addr, buf,
-			 sym, off);
+	by_name = strcmp(name, e->symbol) || o != off;
+	rc = register_one(a, e->addr, by_name ? a->name : NULL, off);
+	if (rc) {
+		snprintf(msg, LOGSZ, "cannot probe %s: the kernel refused it (error %d%s)",
+			 e->symbol, rc, rc == -EINVAL ?
+			 ": kprobe blacklist, or not an instruction boundary" :
+			 rc == -ENOENT ? ": no such function" : "");
 		goto out;
 	}
-	if (*p) {
-		snprintf(msg, LOGSZ, "%s at 0x%llx is in a module (%s), not the kernel image",
-			 sym, addr, p);
-		goto out;
+	if (by_name) {
+		u64 got = (unsigned long)kp->addr;
+
+		if (got < e->addr || got >= e->addr + 16 ||
+		    sym_at(got, name2, BT_IOC_SYM_LEN, &o2, &inmod2) || strcmp(name, name2)) {
+			unregister_one(a);
+			snprintf(msg, LOGSZ, "address 0x%llx is %s+0x%llx, not %s+0x%llx",
+				 e->addr, name, o, e->symbol, off);
+			rc = -EINVAL;
+			goto out;
+		}
 	}
 	rc = 0;
 out:
-	kfree(buf);
+	kfree(name);
 	return rc;
 }
 
@@ -558,9 +629,6 @@ static int attach_one(struct btk_sess *s, struct bt_ioc_probe *e, char *msg)
 		snprintf(msg, LOGSZ, "probe %u: bytetap cannot probe itself", e->probe);
 		return -EINVAL;
 	}
-	rc = check_symbol(e->addr, e->symbol, pd->offset, msg);
-	if (rc)
-		return rc;
 	if (s->natts >= btk_max_attach) {
 		snprintf(msg, LOGSZ, "more than %u kprobes (module parameter max_attach)",
 			 btk_max_attach);
@@ -574,21 +642,11 @@ static int attach_one(struct btk_sess *s, struct bt_ioc_probe *e, char *msg)
 	a->ret = pd->kind == BT_PROBE_KRETPROBE;
 	strscpy(a->name, e->symbol, sizeof(a->name));
 	if (a->ret) {
-		a->rp.kp.addr = (kprobe_opcode_t *)(unsigned long)e->addr;
-		a->rp.kp.flags = KPROBE_FLAG_DISABLED;
 		a->rp.handler = btk_kretprobe_handler;
 		a->rp.maxactive = pd->maxactive ? min_t(u32, pd->maxactive, 4096) : 0;
-		rc = register_kretprobe(&a->rp);
-	} else {
-		a->kp.addr = (kprobe_opcode_t *)(unsigned long)e->addr;
-		a->kp.flags = KPROBE_FLAG_DISABLED;
-		a->kp.pre_handler = btk_kprobe_pre;
-		rc = register_kprobe(&a->kp);
 	}
+	rc = register_checked(a, e, pd->offset, msg);
 	if (rc) {
-		snprintf(msg, LOGSZ, "cannot probe %s: the kernel refused it (error %d%s)",
-			 e->symbol, rc,
-			 rc == -EINVAL ? ": kprobe blacklist, or not an instruction boundary" : "");
 		kfree(a);
 		return rc;
 	}

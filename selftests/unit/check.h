@@ -1,5 +1,5 @@
 /*
- * check.h - the tiny assertion kit every selftests/unit/*.c program uses.
+ * check.h - the tiny assertion kit every selftests/unit program uses.
  *
  * Each CHECK prints one line, "ok - WHAT" or "FAIL - WHAT (file:line)", and
  * selftests/run counts those lines.  A program ends with

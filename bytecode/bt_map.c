@@ -98,6 +98,8 @@ uint32_t bt_map_hash(const struct bt_map *m, const int64_t *ik, const char *sk)
 	uint64_t h = GOLDEN;
 	uint32_t i;
 
+	if (m->nik == 1 && m->nsk == 0)
+		return bt_map_hash1(ik[0]);
 	for (i = 0; i < m->nik; i++) {
 		h = (h ^ (uint64_t)ik[i]) * GOLDEN;
 		h ^= h >> 29;

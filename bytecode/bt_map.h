@@ -117,12 +117,16 @@ static inline void *bt_ment_val(const struct bt_map *m, struct bt_ment *e)
 uint32_t bt_map_hash(const struct bt_map *m, const int64_t *ik, const char *sk);
 
 /* The hash of a single integer key: bt_map_hash() for nik 1, nsk 0. */
+/*
+ * Nearby integers go to nearby buckets (the high bits are folded in, not
+ * scrambled), so scripts that walk dense integer keys - loops over i,
+ * pids, CPU numbers - touch memory in order, as an array would.
+ */
 static inline uint32_t bt_map_hash1(int64_t k)
 {
-	uint64_t h = (0x9e3779b97f4a7c15ull ^ (uint64_t)k) * 0x9e3779b97f4a7c15ull;
+	uint64_t u = (uint64_t)k;
 
-	h ^= h >> 29;
-	return (uint32_t)(h ^ (h >> 32));
+	return (uint32_t)(u ^ (u >> 20) ^ (u >> 40));
 }
 
 /* Is this a map with exactly one integer key (the fast path)? */

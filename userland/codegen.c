@@ -335,6 +335,11 @@ static int gen_index(struct fn *f, struct expr *e, int dst)
 {
 	int kb, ks;
 
+	if (e->sym->type == TY_STATS) {
+		cg_error(f->g, e->tok, "a statistic can only be used through @count, @sum, ... or <<<");
+		return want_r(f, dst);
+	}
+
 	gen_keys(f, e->sym, e->args, e->nargs, &kb, &ks);
 	loc(f, e->tok);
 	if (is_str(e)) {
@@ -1703,9 +1708,12 @@ static void gen_probe(struct gen *g, struct probe *p)
 		const char *symbol;
 
 		if (resolve_point(g, pp, &d, &symbol) != 0) {
-			if (!pp->optional)
-				cg_error(g, pp->tok, xasprintf(
-					 "probe point not supported: %s", pp->text));
+			if (!pp->optional) {
+				char *msg = xasprintf("probe point not supported: %s", pp->text);
+
+				cg_error(g, pp->tok, msg);
+				free(msg);
+			}
 			continue;
 		}
 		d.handler = fi;

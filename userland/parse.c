@@ -32,6 +32,7 @@ struct parser {
 	jmp_buf fail;
 	struct stapfile *sf;
 	int capdecls;
+	struct hmap globals;	/* this file's globals, for duplicates */
 };
 
 static const struct token *peek(struct parser *p)
@@ -378,10 +379,15 @@ static struct expr *parse_print(struct parser *p, const struct token *name,
 			push_arg(p, e, parse_expr(p), &cap);
 		while (accept(p, ","));
 	}
-	expect(p, ")");
+	const struct token *close = expect(p, ")");
 	if (e->nargs == 0 && e->print_kind != PRINT_F &&
 	    !(e->print_kind == PRINT_LN))
 		fail(p, name, "expected at least one argument to '%s'", name->text);
+	/* a delimiter joins at least two values */
+	if (e->nargs == 1 && (e->print_kind == PRINT_D ||
+			      e->print_kind == PRINT_DLN))
+		fail(p, close, "'%s' needs at least two values to join",
+		     name->text);
 	return grown(p, e);
 }
 
@@ -493,7 +499,10 @@ static struct expr *parse_at_op(struct parser *p)
 	if (!strcmp(s, "@perf")) {
 		struct expr *e = new_expr(p, E_PERF, t);
 		expect(p, "(");
+		const struct token *nt = peek(p);
 		struct expr *n = parse_string(p);
+		if (!n->str_len)
+			fail(p, nt, "expected non-empty string");
 		e->str = n->str;
 		e->str_len = n->str_len;
 		expect(p, ")");
@@ -1311,6 +1320,12 @@ static void parse_global(struct parser *p, bool is_private)
 		s->is_private = is_private;
 		s->file = p->file;
 		s->from_tapset = p->is_tapset;
+		struct symbol *old = hmap_get(&p->globals, s->name);
+		if (old)
+			fail(p, name, old->is_private != is_private ?
+			     "global versus private variable declaration conflict" :
+			     "duplicate global name");
+		hmap_put(p->cc, &p->globals, s->name, s);
 		if (accept(p, "%")) {
 			s->wrap = true;
 			s->is_array = true;
@@ -1486,8 +1501,14 @@ struct script *parse_script(struct compiler *cc)
 		f = cc_add_file(cc, o && o->script_name ? o->script_name :
 				"<input>", text, strlen(text), false);
 	}
-	if (!parse_file(cc, f))
+	struct stapfile *sf = parse_file(cc, f);
+	if (!sf)
 		return NULL;
+	if (sf->ndecls == 0) {
+		fprintf(cc->err, "Input file '%s' is empty.\n", cc->files[f]->name);
+		cc->nerrors++;
+		return NULL;
+	}
 	s->nuser = s->nparsed;
 	return s;
 }

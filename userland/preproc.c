@@ -245,9 +245,17 @@ static int eval_term(struct compiler *cc, const struct token **t, int n,
 	const struct compile_opts *o = cc->opts;
 	if (lhs->kind == TK_IDENT) {
 		const char *name = lhs->text;
+		bool eq_only = !strcmp(name, "arch") || !strcmp(name, "runtime") ||
+			       !strcmp(name, "guru_mode") ||
+			       !strcmp(name, "systemtap_privilege") ||
+			       !strncmp(name, "CONFIG_", 7);
+		if (eq_only && !tok_is(op, "==") && !tok_is(op, "!=")) {
+			diag_pp_error(cc, op, "expected '==' or '!='");
+			return -1;
+		}
 		if (!strcmp(name, "guru_mode")) {
-			if (rhs->kind != TK_NUMBER) {
-				diag_pp_error(cc, rhs, "expected number literal as right value");
+			if (rhs->kind != TK_NUMBER || neg || rhs->num > 1) {
+				diag_pp_error(cc, op, "expected 0 or 1");
 				return -1;
 			}
 			int64_t g = o && o->guru;
@@ -415,6 +423,10 @@ static bool define_macro(struct pp *pp, struct hmap *table, struct frame *f,
 	struct macro *m = cc_alloc(cc, sizeof(*m));
 	m->tok = f->toks[f->pos++];
 	m->name = m->tok->text;
+	if (!strcmp(m->name, "define")) {
+		diag_pp_error(cc, m->tok, "attempt to redefine '@define'");
+		return false;
+	}
 	if (f->pos < f->n && tok_is(f->toks[f->pos], "(")) {
 		f->pos++;
 		int cap = 0;
@@ -554,16 +566,6 @@ static bool read_args(struct pp *pp, struct frame *f, const struct token *at,
 
 /* ---- script arguments ---- */
 
-static bool all_digits(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return false;
-	return true;
-}
-
 static struct token *new_tok(struct pp *pp, const struct token *like,
 			     enum tok_kind kind)
 {
@@ -589,8 +591,9 @@ static const struct token *script_arg(struct pp *pp, const struct token *t)
 		r->str_len = strlen(r->text);
 		return r;
 	}
-	long idx = strtol(t->text + 1, NULL, 10);
-	if (idx < 1 || idx > nargs || strlen(t->text) > 6) {
+	char *end;
+	long idx = strtol(t->text + 1, &end, 10);
+	if (idx < 1 || idx > nargs || end - t->text > 6 || *end) {
 		diag_pp_error(pp->cc, t, nargs ?
 			      "command line argument out of range [1-%d]" :
 			      "command line argument out of range [%d]", nargs);
@@ -635,7 +638,7 @@ static const struct token *expand_next(struct pp *pp)
 			return t;
 		const char *s = t->text;
 		if ((s[0] == '$' || s[0] == '@') &&
-		    (all_digits(s + 1) || !strcmp(s + 1, "#"))) {
+		    ((s[1] >= '0' && s[1] <= '9') || !strcmp(s + 1, "#"))) {
 			const struct token *r = script_arg(pp, t);
 			if (pp->failed)
 				return NULL;
@@ -716,6 +719,12 @@ static const struct token *skip_branch(struct pp *pp, bool stop_at_else)
 		const struct token *t = raw_next(pp, &f);
 		if (t->kind == TK_EOF)
 			return NULL;
+		if (depth == 0 && tok_is(t, "%?")) {
+			diag_pp_error(pp->cc, t, "incomplete conditional - missing"
+				      " '%%('");
+			pp->failed = true;
+			return NULL;
+		}
 		if (tok_is(t, "%("))
 			depth++;
 		else if (tok_is(t, "%)") && depth-- == 0)
@@ -757,7 +766,9 @@ static bool open_conditional(struct pp *pp, const struct token *start)
 		return push_cond(pp, COND_THEN, start);
 	const struct token *stop = skip_branch(pp, true);
 	if (!stop) {
-		diag_pp_error(pp->cc, start, "incomplete conditional at end of file");
+		if (!pp->failed)
+			diag_pp_error(pp->cc, start, "incomplete conditional at"
+				      " end of file");
 		return false;
 	}
 	if (tok_is(stop, "%:"))
@@ -793,8 +804,9 @@ static const struct token *pp_next(struct pp *pp)
 			}
 			pp->nconds--;
 			if (!skip_branch(pp, false)) {
-				diag_pp_error(pp->cc, t, "incomplete conditional"
-					      " at end of file");
+				if (!pp->failed)
+					diag_pp_error(pp->cc, t, "incomplete"
+						      " conditional at end of file");
 				return NULL;
 			}
 		} else if (tok_is(t, "%)")) {

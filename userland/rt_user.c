@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -39,6 +40,7 @@ struct rt {
 	const struct bt_prog *prog;
 	const struct options *o;
 	struct bt_session *sess;
+	size_t sess_size;
 	struct bt_ctx *ctx;
 	struct output *out;
 	uint8_t *buf;		/* output records not yet formatted */
@@ -322,6 +324,23 @@ static void main_loop(struct rt *rt, struct timer *timers, uint32_t ntimers)
 	}
 }
 
+/*
+ * The session's memory: fresh zero pages from mmap, so a large map costs
+ * nothing until used, and huge pages where the kernel offers them, since
+ * big maps are walked like arrays.
+ */
+static void *zeroed_region(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (size >= (2u << 20))
+		madvise(p, size, MADV_HUGEPAGE);
+	return p;
+}
+
 static int setup(struct rt *rt)
 {
 	size_t ssize = bt_session_size(rt->prog, 1), csize;
@@ -331,12 +350,12 @@ static int setup(struct rt *rt)
 		fputs("ERROR: the script's maps are too large for memory\n", stderr);
 		return -1;
 	}
-	rt->sess = aligned_alloc(64, (ssize + 63) & ~(size_t)63);
+	rt->sess = zeroed_region(ssize);
 	if (!rt->sess) {
 		fputs("ERROR: out of memory for the session\n", stderr);
 		return -1;
 	}
-	memset(rt->sess, 0, ssize);
+	rt->sess_size = ssize;
 	if (bt_session_init(rt->sess, ssize, rt->prog, 1) != 0) {
 		fputs("ERROR: cannot set up the session\n", stderr);
 		return -1;
@@ -429,7 +448,7 @@ int rt_user_run(const struct bt_prog *prog, const struct options *o)
 	output_free(rt.out);
 	free(rt.buf);
 	free(rt.ctx);
-	free(rt.sess);
+	munmap(rt.sess, rt.sess_size);
 	free(timers);
 	return status;
 }

@@ -482,14 +482,14 @@ static int hexval(const char **p, u64 *out)
 /*
  * What the kernel's symbol table says addr is: sprint_symbol() prints
  * "name+0xoff/0xsize [module]".  name gets the function's name; *inmod
- * whether it is in a module.  -ENOENT when addr is in no function.
+ * whether it is in a module.  -EINVAL when addr is in no function.
  */
 static int sym_at(u64 addr, char *name, size_t cap, u64 *off, bool *inmod)
 {
 	char *buf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
 	const char *p, *plus;
 	u64 size;
-	int rc = -ENOENT;
+	int rc = -EINVAL;
 
 	if (!buf)
 		return -ENOMEM;

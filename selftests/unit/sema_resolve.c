@@ -186,7 +186,7 @@ static void folding_and_misc(void)
 	done();
 	fclose(quiet);
 	quiet = NULL;
-	s = analyse("probe kprobe.function(\"f\") { x = $foo; y = $bar$ }", false);
+	s = analyse("probe kprobe.function(\"f\") { x = $foo; y = $bar$; print(x, y) }", false);
 	CHECK(s != NULL, "$var in a kprobe is left to codegen");
 	if (s) {
 		struct probe *p = s->probes[0];
@@ -196,13 +196,38 @@ static void folding_and_misc(void)
 	done();
 }
 
+static void dead_stores(void)
+{
+	struct script *s = analyse(
+		"function f() { print(\"side effect\"); return 1 }\n"
+		"probe begin { unused = 1; unused = \"no type error\"; kept = f();\n"
+		"  used = 2; print(used); n++ }", false);
+	CHECK(s != NULL, "dead stores: analysis succeeds (stap elides them too)");
+	if (!s)
+		return;
+	struct probe *p = s->probes[0];
+	CHECK_INT(p->nlocals, 1, "only 'used' is left");
+	CHECK(p->nlocals == 1 && !strcmp(p->locals[0]->name, "used") &&
+	      p->locals[0]->index == 0, "slots renumbered");
+	struct stmt *b = p->body;
+	CHECK(b->stmts[0]->kind == S_NULL && b->stmts[1]->kind == S_NULL,
+	      "pure dead stores vanish");
+	CHECK(b->stmts[2]->kind == S_EXPR && b->stmts[2]->expr->kind == E_CALL,
+	      "a dead store keeps its side effect");
+	CHECK_INT(b->stmts[5]->kind, S_NULL, "n++ on a dead local vanishes");
+	done();
+	s = analyse("probe begin { unused = 1 }", true);
+	CHECK(s && s->probes[0]->nlocals == 1, "-u keeps dead stores");
+	done();
+}
+
 static void alias_expansion(void)
 {
 	struct script *s = analyse(
 		"probe a = begin { pre = 1 }\n"
 		"probe b += end { post = 2 }\n"
 		"probe c = a { mid = 3 }\n"
-		"probe c, b, timer.s(1) { x = 1 }\n"
+		"probe c, b, timer.s(1) { x = 1; print(x) }\n"
 		"probe b { print(post) }", false);
 	CHECK(s != NULL, "aliases: analysis succeeds");
 	if (!s)
@@ -211,7 +236,7 @@ static void alias_expansion(void)
 	struct probe *c = s->probes[0];
 	CHECK(c->npoints == 1 && !strcmp(c->points[0]->text, "begin"), "c -> a -> begin");
 	CHECK(c->via && !strcmp(c->via->text, "a"), "derived via alias a");
-	CHECK_INT(c->nlocals, 3, "alias locals shared with the handler");
+	CHECK_INT(c->nlocals, 1, "unread alias locals are elided");
 	/* body: { {a's prologue}; { {c's prologue}; user } } */
 	CHECK(c->body->kind == S_BLOCK && c->body->nstmts == 2, "prologue wraps body");
 	CHECK(c->orig == s->user_probes[0], "orig is the user probe");
@@ -225,5 +250,6 @@ int main(void)
 	read_write_sets();
 	folding_and_misc();
 	alias_expansion();
+	dead_stores();
 	return check_done();
 }

@@ -1,0 +1,238 @@
+#!/bin/sh
+# selftests/vm/tests/guest.sh - the kernel runtime's checks, run INSIDE the
+# test guest in one boot (selftests/vm/suite starts it):
+#
+#   selftests/vm/run -- sh selftests/vm/tests/guest.sh
+#
+# Prints "ok - guest: ..." / "FAIL - guest: ..." lines.  The host checks
+# the guest's dmesg for Oops / BUG / WARNING after it.
+#
+# Under QEMU TCG with 2 vCPUs the kernel's live code patching (ftrace,
+# which kprobes at a function's entry use) can crash the guest when
+# another vCPU runs the patched function at that very moment (the same
+# happens with ftrace's own function tracer and with selftests/kprobe-bare,
+# no bytetap involved).  So every test arranges for the probed function to
+# be quiet while probes are armed and disarmed: the -c workload starts
+# after START, and ends (or sleeps) before STOP.
+cd /bytetap || exit 2
+T=/tmp/bt
+mkdir -p $T
+KO=vm-module/bytetap.ko
+nfail=0
+
+ok() { echo "ok - guest: $*"; }
+fail() { echo "FAIL - guest: $*"; nfail=$((nfail + 1)); }
+show() { sed 's/^/    | /' "$1" | head -${2:-8}; }
+
+# expect NAME WANT_STDOUT: compare $T/out
+expect_out() {
+	if [ "$(cat $T/out)" = "$2" ]; then
+		ok "$1"
+	else
+		fail "$1"
+		echo "    want: $2"
+		echo "    stdout:"; show $T/out
+		echo "    stderr:"; show $T/err
+	fi
+}
+# expect_err NAME PATTERN: $T/err has a line matching PATTERN (grep -E)
+expect_err() {
+	if grep -qE "$2" $T/err; then
+		ok "$1"
+	else
+		fail "$1 (stderr lacks /$2/)"
+		echo "    stdout:"; show $T/out
+		echo "    stderr:"; show $T/err
+	fi
+}
+bt() { timeout 120 bytetap "$@" >$T/out 2>$T/err </dev/null; }
+probes_left() { grep -c getpid /sys/kernel/debug/kprobes/list 2>/dev/null; }
+
+# --- the module loads by itself from the build tree ------------------------
+rmmod bytetap 2>/dev/null
+bt -e 'probe begin { println("hello from the kernel"); exit() }'
+expect_out "bytetap loads the module and runs begin" "hello from the kernel"
+if [ -c /dev/bytetap ] && grep -q '^bytetap ' /proc/modules; then
+	ok "/dev/bytetap exists after the automatic load"
+else
+	fail "/dev/bytetap missing after the automatic load"
+fi
+
+# --- exact counts --------------------------------------------------------------
+bt -e 'global n
+probe kernel.function("__x64_sys_getpid") { if (execname() == "getpid_loop") n++ }
+probe end { printf("n=%d\n", n) }' -c 'getpid_loop 12345'
+expect_out "kprobe hits counted exactly (12345 getpid calls)" "n=12345"
+
+bt -e 'global n, ok
+probe kernel.function("__x64_sys_getpid").return {
+	if (execname() == "getpid_loop") { n++; if (returnval() == pid()) ok++ }
+}
+probe end { printf("n=%d ok=%d\n", n, ok) }' -c 'getpid_loop 2000'
+expect_out "kretprobe hits and returnval() == pid()" "n=2000 ok=2000"
+
+bt -e 'global s
+probe kernel.function("__x64_sys_getpid") { if (execname() == "getpid_loop") s <<< tid() % 7 + 1 }
+probe end { printf("%d %d\n", @count(s), @sum(s) > 0) }' -c 'getpid_loop 3000'
+expect_out "per-CPU statistics merged (@count)" "3000 1"
+
+bt -e 'global c
+probe kernel.function("__x64_sys_getpid") { c[execname(), cpu()]++ }
+probe end { foreach ([e, k] in c) if (e == "getpid_loop") t += c[e, k]; printf("%d\n", t) }' \
+	-c 'taskset 1 getpid_loop 500; taskset 2 getpid_loop 700'
+expect_out "a map filled from both CPUs" "1200"
+
+bt -e 'probe kernel.function("__x64_sys_getpid") {
+	if (execname() == "getpid_loop") {
+		printf("%s|%s|%s|%d|%d\n", probefunc(), ppfunc(), pp(), pid() == target(), tid() == pid())
+		exit()
+	}
+}' -c 'exec getpid_loop 1'
+expect_out "probefunc, ppfunc, pp, target in a kprobe" \
+	'__x64_sys_getpid|__x64_sys_getpid|kernel.function("__x64_sys_getpid")|1|1'
+
+# --- timers --------------------------------------------------------------------
+bt -e 'global n
+probe timer.ms(10) { n++ }
+probe timer.s(1) { printf("%d\n", n >= 40 && n <= 110); exit() }'
+expect_out "timer.ms(10) fires about 100 times a second" "1"
+bt -e 'global n
+probe timer.profile { n[cpu()]++ }
+probe timer.ms(400) { printf("%d\n", (0 in n) && (1 in n)); exit() }'
+if grep -q 'semantic error' $T/err; then
+	echo "# skip - guest: timer.profile: the compiler does not accept the probe point yet"
+else
+	expect_out "timer.profile fires on every CPU" "1"
+fi
+bt -e 'global n
+probe timer.hz(200) { n++ }
+probe timer.ms(300).randomize(50) { printf("%d\n", n > 20); exit() }'
+expect_out "timer.hz and .randomize" "1"
+
+# --- begin / end order, exit() -------------------------------------------------
+bt -e 'probe begin(2) { println("b2") } probe begin(-1) { println("b-1") }
+probe begin { println("b0") } probe end(5) { println("e5") } probe end { println("e0") }
+probe timer.ms(50) { println("t"); exit() }'
+expect_out "begin(N) and end(N) run in order around the probes" "b-1
+b0
+b2
+t
+e0
+e5"
+
+bt -e 'global n
+probe kernel.function("__x64_sys_getpid") { if (execname() == "getpid_loop") { n++; if (n == 10) exit() } }
+probe end { printf("n=%d\n", n) }' -c 'getpid_loop 12; exec sleeper 30'
+expect_out "exit() from a kprobe stops the probes and runs end" "n=10"
+
+bt -e 'probe begin { println("a"); exit(); println("b") } probe begin(1) { println("never") }
+probe end { println("end") }'
+expect_out "exit() in begin: the handler finishes, later begins are skipped" "a
+b
+end"
+
+# --- -c / -x / target() ---------------------------------------------------------
+bt -e 'probe begin { printf("%d\n", target() > 0) } probe end { println("end") }' -c 'sleeper 0.2'
+expect_out "-c CMD: target() is set and the session ends with CMD" "1
+end"
+sleeper 20 &
+spid=$!
+bt -x $spid -e 'probe begin { printf("%d\n", target()); exit() }'
+expect_out "-x PID sets target()" "$spid"
+kill $spid 2>/dev/null; wait $spid 2>/dev/null
+bt -T 1 -e 'probe begin { println("b") } probe end { println("end") }'
+expect_out "-T ends the session and runs end" "b
+end"
+
+# --- Ctrl-C and SIGKILL of the front end ------------------------------------------
+bytetap -e 'global n
+probe kernel.function("__x64_sys_getpid") { n++ }
+probe begin { println("started") } probe end { printf("ended %d\n", n >= 0) }' >$T/out 2>$T/err &
+bpid=$!
+i=0; while [ $i -lt 100 ] && ! grep -q started $T/out; do sleep 0.1; i=$((i + 1)); done
+kill -INT $bpid; wait $bpid
+expect_out "SIGINT runs the end probes" "started
+ended 1"
+[ "$(probes_left)" = 0 ] && ok "no kprobe left after SIGINT" || fail "kprobes left after SIGINT"
+
+bytetap -e 'global n
+probe kernel.function("__x64_sys_getpid") { n++ }
+probe kernel.function("__x64_sys_getpid").return { n++ }
+probe timer.ms(1) { n++ }
+probe begin { println("started") }' >$T/out 2>$T/err &
+bpid=$!
+i=0; while [ $i -lt 100 ] && ! grep -q started $T/out; do sleep 0.1; i=$((i + 1)); done
+[ "$(probes_left)" = 2 ] && ok "kprobe and kretprobe listed while running" ||
+	{ fail "kprobes not listed while running"; cat /sys/kernel/debug/kprobes/list; }
+kill -KILL $bpid; wait $bpid 2>/dev/null
+sleep 0.2
+[ "$(probes_left)" = 0 ] && ok "SIGKILL of the front end: no kprobe left" ||
+	{ fail "SIGKILL of the front end: kprobes left"; cat /sys/kernel/debug/kprobes/list; }
+if rmmod bytetap; then ok "the module unloads after SIGKILL"; else fail "rmmod after SIGKILL"; fi
+insmod $KO || fail "insmod $KO"
+
+# --- errors, with SystemTap's texts ------------------------------------------------
+bt -e 'probe begin { println(kernel_string(0xffff800000000000)) }'
+expect_err "a bad kernel address is a script error with its location" \
+	'^ERROR: kernel string copy fault at 0xffff800000000000 \[man error::fault\] near identifier .kernel_string. at <input>:1:23$'
+expect_err "... counted in the closing warning" '^WARNING: Number of errors: 1, skipped probes: 0$'
+bt -e 'probe kernel.function("__x64_sys_getpid") {
+	if (execname() == "getpid_loop") printf("%d\n", kernel_long(0x10) + user_long(0x10))
+}' -c 'getpid_loop 1'
+expect_err "a bad address in probe context is an error too" '^ERROR: kernel long copy fault at 0x10'
+bt -e 'probe kernel.function("__x64_sys_getpid") {
+	if (execname() == "getpid_loop") { println(user_string(0x1000)); exit() }
+}' -c 'getpid_loop 1'
+expect_err "user_string of an unmapped address" '^ERROR: user string copy fault -14 at 0x1000'
+bt -e 'global x
+probe kernel.function("__x64_sys_getpid") { if (execname() == "getpid_loop") { for (i = 0; i < 100000; i++) x++ } }' \
+	-c 'getpid_loop 1'
+expect_err "MAXACTION in a kprobe" '^ERROR: MAXACTION exceeded near '
+bt -DMAXACTION=100 -e 'probe begin { for (i = 0; i < 2000; i++) x++ }'
+expect_err "MAXACTION (-DMAXACTION) in begin" '^ERROR: MAXACTION exceeded near '
+bt -e 'global a[10]
+probe begin { for (i = 0; i < 20; i++) a[i] = i }'
+expect_err "a sized array overflows with the size" '^ERROR: Array overflow, check size limit \(10\) near '
+bt -DMAXMAPENTRIES=50 -e 'global a, i
+probe kernel.function("__x64_sys_getpid") { if (execname() == "getpid_loop") a[tid(), i++] = 1 }' \
+	-c 'getpid_loop 100'
+expect_err "MAXMAPENTRIES in a kprobe" '^ERROR: Array overflow, check MAXMAPENTRIES near '
+bt -e 'global x
+probe timer.us(200) { for (i = 0; i < 3000; i++) x++ }
+probe end { println("end not run") }' -T 20
+expect_err "the overload guard stops a session eating the CPU" \
+	'^ERROR: probe overhead \([0-9]+ cycles\) exceeded threshold \(500000000 cycles\) in last 1000000000 cycles'
+grep -q 'end not run' $T/out && fail "end probes ran after overload" || ok "no end probes after overload"
+bt -e 'probe begin { error("boom") } probe end { println("end") } probe error { println("error probe") }'
+expect_out "after an error: error probes, not end probes" "error probe"
+
+# --- hostile programs and ioctls -----------------------------------------------------
+bl=""
+for f in do_int3 exc_int3 notify_die kprobe_int3_handler; do
+	grep -q " $f\$" /sys/kernel/debug/kprobes/blacklist 2>/dev/null || \
+		grep -q "	$f\$" /sys/kernel/debug/kprobes/blacklist 2>/dev/null || continue
+	grep -q " [tT] $f\$" /proc/kallsyms && { bl=$f; break; }
+done
+[ -n "$bl" ] || bl=$(awk '{print $2}' /sys/kernel/debug/kprobes/blacklist | while read f; do
+	grep -q " [tT] $f\$" /proc/kallsyms && { echo $f; break; }; done)
+bytetap -p4 -o $T/good.btp -e 'global n, s, a[100]
+probe kernel.function("__x64_sys_getpid") { n++; s <<< n; a[n % 100] = n }
+probe timer.ms(5) { if (n % 3) n += 1 }
+probe begin { for (i = 0; i < 10; i++) a[i] = i; printf("%d %s\n", n, "x") }
+probe end { foreach (k in a) if (k < 3) printf("%d=%d\n", k, a[k]); print(@hist_log(s)) }' >/dev/null &&
+bytetap -p4 -o $T/bl.btp -e "probe kernel.function(\"$bl\") { next }" >/dev/null ||
+	fail "bytetap -p4 for the hostile tests"
+echo 8388608 >/sys/module/bytetap/parameters/max_session_mem
+bt-hostile $T/good.btp $T/bl.btp "$bl" >$T/hostile 2>&1
+cat $T/hostile
+grep -q '^ok - hostile: 3000 randomly' $T/hostile || fail "bt-hostile did not finish"
+echo 268435456 >/sys/module/bytetap/parameters/max_session_mem
+bt -e "probe kernel.function(\"$bl\") { next }"
+expect_err "the front end shows the module's refusal of a blacklisted function" \
+	"^ERROR: cannot attach kernel.function\\(\"$bl\"\\): cannot probe $bl: the kernel refused it"
+
+# --- the end: nothing left behind ------------------------------------------------------
+[ "$(grep -c . /sys/kernel/debug/kprobes/list 2>/dev/null)" = 0 ] && ok "no kprobe left at the end" ||
+	{ fail "kprobes left at the end"; cat /sys/kernel/debug/kprobes/list; }
+if rmmod bytetap; then ok "the module unloads at the end"; else fail "rmmod bytetap at the end"; fi
+exit $nfail

@@ -222,6 +222,12 @@ void dump_expr(FILE *out, const struct expr *e)
 			fputs(e->pretty == 2 ? "$$" : "$", out);
 		break;
 	case E_CAST:
+		if (!e->str) {	/* autocast */
+			fputs(e->addr_of ? "&" : "", out);
+			paren(out, e->lhs);
+			dump_chain(out, e);
+			break;
+		}
 		fputs("@cast(", out);
 		dump_expr(out, e->lhs);
 		fputs(", ", out);

@@ -288,7 +288,7 @@ static void parse_target_chain(struct parser *p, struct expr *e)
 				fail(p, f, "expected field name");
 			next(p);
 			c.name = f->text;
-		} else if (is(p, "[") && e->kind != E_CAST) {
+		} else if (is(p, "[")) {
 			c.tok = next(p);
 			c.is_index = true;
 			c.index = parse_expr(p);
@@ -323,6 +323,19 @@ static struct expr *parse_target(struct parser *p, bool addr_of)
 	}
 	e->name = cc_strndup(p->cc, s, len);
 	e->addr_of = addr_of;
+	parse_target_chain(p, e);
+	return e;
+}
+
+/*
+ * Autocast: (expr)->field, (expr)[i], var->field, &expr.  Typed values
+ * need debuginfo; the parser accepts them like stap, sema rejects them.
+ * An autocast is an E_CAST without a type name (str == NULL).
+ */
+static struct expr *parse_autocast(struct parser *p, struct expr *base)
+{
+	struct expr *e = new_expr(p, E_CAST, peek(p));
+	e->lhs = base;
 	parse_target_chain(p, e);
 	return e;
 }
@@ -548,26 +561,30 @@ static struct expr *parse_primary(struct parser *p)
 		if (t->text[0] == '@')
 			fail(p, t, "unknown operator %s", t->text);
 		next(p);
-		if (is(p, "("))
-			return parse_call(p, t);
-		if (is(p, "[")) {
+		struct expr *e;
+		if (is(p, "(")) {
+			e = parse_call(p, t);
+		} else if (is(p, "[")) {
 			next(p);
-			struct expr *e = new_expr(p, E_INDEX, t);
+			e = new_expr(p, E_INDEX, t);
 			e->name = t->text;
 			parse_keys(p, e, "]");
-			return grown(p, e);
-		}
-		{
-			struct expr *e = new_expr(p, E_VAR, t);
+			grown(p, e);
+		} else {
+			e = new_expr(p, E_VAR, t);
 			e->name = t->text;
-			return e;
 		}
+		if (is(p, "->"))
+			return parse_autocast(p, e);
+		return e;
 	case TK_OP:
 		if (tok_is(t, "(")) {
 			next(p);
-			struct expr *e = parse_expr(p);
+			struct expr *inner = parse_expr(p);
 			expect(p, ")");
-			return e;
+			if (is(p, "->") || is(p, "["))
+				return parse_autocast(p, inner);
+			return inner;
 		}
 		break;
 	case TK_EOF:
@@ -607,10 +624,21 @@ static struct expr *parse_unary(struct parser *p)
 	else if (tok_is(t, "+")) op = OP_PLUS;
 	else if (tok_is(t, "!")) op = OP_NOT;
 	else if (tok_is(t, "~")) op = OP_BITNOT;
-	else if (tok_is(t, "&") && peek2(p)->kind == TK_IDENT &&
-		 peek2(p)->text[0] == '$') {
+	else if (tok_is(t, "&")) {
+		/* address of a target variable or of an autocast value */
 		next(p);
-		return parse_target(p, true);
+		if (peek(p)->kind == TK_IDENT && peek(p)->text[0] == '$')
+			return parse_target(p, true);
+		enter(p);
+		struct expr *v = parse_unary(p);
+		leave(p);
+		if (v->kind != E_CAST || v->addr_of) {
+			struct expr *c = new_expr(p, E_CAST, t);
+			c->lhs = v;
+			v = grown(p, c);
+		}
+		v->addr_of = true;
+		return v;
 	}
 	if (op == OP_NONE)
 		return parse_crement(p);
@@ -1136,41 +1164,123 @@ static void append_escaped(char **buf, size_t *len, size_t *cap,
 	(*buf)[*len] = 0;
 }
 
-static struct probe_point *parse_probe_point(struct parser *p, bool allow_cond)
+/*
+ * Brace expansion: a component may be {alt, alt, ...} where each alt is
+ * itself a dotted sequence (braces nest); the point expands to the
+ * product, in order: {a,b}.{c,d} -> a.c a.d b.c b.d.
+ */
+#define MAX_PP_EXPANSION 10000
+
+struct pp_seqs {
+	struct pp_comp **v;	/* each a component array */
+	int *len;
+	int n, cap;
+};
+
+static void seqs_add(struct parser *p, struct pp_seqs *s, struct pp_comp *v,
+		     int len)
 {
-	struct probe_point *pp = cc_alloc(p->cc, sizeof(*pp));
-	pp->tok = peek(p);
-	int cap = 0;
+	if (s->n == s->cap) {
+		int ncap = s->cap ? s->cap * 2 : 4;
+		struct pp_comp **nv = cc_alloc(p->cc, sizeof(*nv) * (size_t)ncap);
+		int *nl = cc_alloc(p->cc, sizeof(*nl) * (size_t)ncap);
+		if (s->n) {
+			memcpy(nv, s->v, sizeof(*nv) * (size_t)s->n);
+			memcpy(nl, s->len, sizeof(*nl) * (size_t)s->n);
+		}
+		s->v = nv;
+		s->len = nl;
+		s->cap = ncap;
+	}
+	s->v[s->n] = v;
+	s->len[s->n++] = len;
+}
+
+static struct pp_seqs parse_pp_seq(struct parser *p);
+
+static struct pp_seqs parse_pp_elem(struct parser *p)
+{
+	struct pp_seqs r = { 0 };
+	if (is(p, "{")) {
+		const struct token *lb = next(p);
+		enter(p);
+		do {
+			struct pp_seqs sub = parse_pp_seq(p);
+			for (int i = 0; i < sub.n; i++)
+				seqs_add(p, &r, sub.v[i], sub.len[i]);
+			if (r.n > MAX_PP_EXPANSION)
+				fail(p, lb, "probe point expansion too large");
+		} while (accept(p, ","));
+		expect(p, "}");
+		leave(p);
+		return r;
+	}
+	struct pp_comp *c = cc_alloc(p->cc, sizeof(*c));
+	c->name = parse_pp_name(p, &c->tok);
+	if (accept(p, "(")) {
+		c->arg = parse_literal(p);
+		expect(p, ")");
+	}
+	seqs_add(p, &r, c, 1);
+	return r;
+}
+
+static struct pp_seqs parse_pp_seq(struct parser *p)
+{
+	struct pp_seqs acc = { 0 };
+	seqs_add(p, &acc, NULL, 0);
 	do {
-		if (pp->ncomps == cap) {
-			int ncap = cap ? cap * 2 : 4;
-			struct pp_comp *nc = cc_alloc(p->cc, sizeof(*nc) * (size_t)ncap);
-			if (pp->ncomps)
-				memcpy(nc, pp->comps, sizeof(*nc) * (size_t)pp->ncomps);
-			pp->comps = nc;
-			cap = ncap;
+		const struct token *at = peek(p);
+		struct pp_seqs e = parse_pp_elem(p);
+		if ((long)acc.n * e.n > MAX_PP_EXPANSION)
+			fail(p, at, "probe point expansion too large");
+		struct pp_seqs prod = { 0 };
+		for (int i = 0; i < acc.n; i++) {
+			for (int k = 0; k < e.n; k++) {
+				int len = acc.len[i] + e.len[k];
+				struct pp_comp *v = cc_alloc(p->cc, sizeof(*v) * (size_t)len);
+				if (acc.len[i])
+					memcpy(v, acc.v[i], sizeof(*v) * (size_t)acc.len[i]);
+				memcpy(v + acc.len[i], e.v[k], sizeof(*v) * (size_t)e.len[k]);
+				seqs_add(p, &prod, v, len);
+			}
 		}
-		struct pp_comp *c = &pp->comps[pp->ncomps++];
-		c->name = parse_pp_name(p, &c->tok);
-		if (accept(p, "(")) {
-			c->arg = parse_literal(p);
-			expect(p, ")");
-		}
+		acc = prod;
 	} while (accept(p, "."));
+	return acc;
+}
+
+/* One written point (possibly several after brace expansion). */
+static void parse_probe_point(struct parser *p, struct probe_point ***pts,
+			      int *n, int *cap, bool allow_cond)
+{
+	const struct token *first = peek(p);
+	struct pp_seqs seqs = parse_pp_seq(p);
+	bool optional = false, sufficient = false;
+	struct expr *cond = NULL;
 	if (accept(p, "?")) {
-		pp->optional = true;
+		optional = true;
 	} else if (accept(p, "!")) {
-		pp->optional = true;
-		pp->sufficient = true;
+		optional = true;
+		sufficient = true;
 	}
 	if (allow_cond && is(p, "if")) {
 		next(p);
 		expect(p, "(");
-		pp->cond = parse_expr(p);
+		cond = parse_expr(p);
 		expect(p, ")");
 	}
-	pp->text = pp_text(p, pp);
-	return pp;
+	for (int i = 0; i < seqs.n; i++) {
+		struct probe_point *pp = cc_alloc(p->cc, sizeof(*pp));
+		pp->tok = seqs.len[i] ? seqs.v[i][0].tok : first;
+		pp->comps = seqs.v[i];
+		pp->ncomps = seqs.len[i];
+		pp->optional = optional;
+		pp->sufficient = sufficient;
+		pp->cond = cond;
+		pp->text = pp_text(p, pp);
+		vec_push(p->cc, pts, n, cap, pp);
+	}
 }
 
 static void parse_pp_list(struct parser *p, struct probe_point ***pts,
@@ -1178,7 +1288,7 @@ static void parse_pp_list(struct parser *p, struct probe_point ***pts,
 {
 	int cap = 0;
 	do
-		vec_push(p->cc, pts, n, &cap, parse_probe_point(p, allow_cond));
+		parse_probe_point(p, pts, n, &cap, allow_cond);
 	while (accept(p, ","));
 }
 

@@ -1104,6 +1104,9 @@ static void res_expr(struct sema *S, struct expr *e)
 			res_expr(S, e->comps[i].index);
 		return;
 	case E_CAST:
+		if (!e->str)
+			fail(S, e->tok, "typed values (autocast) need debuginfo,"
+			     " which is not supported");
 		res_expr(S, e->lhs);
 		for (int i = 0; i < e->ncomps; i++)
 			res_expr(S, e->comps[i].index);

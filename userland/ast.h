@@ -250,6 +250,7 @@ struct foreach {
 	const char *key_names[MAX_ARRAY_KEYS];
 	const char *value_name;
 	const struct token *value_tok;
+	bool sort_stat_given;		/* "@sum-" written (else @count) */
 };
 
 struct stmt {

@@ -149,8 +149,20 @@ void dump_expr(FILE *out, const struct expr *e)
 		break;
 	case E_PRINT:
 		fprintf(out, "%s(", e->name);
-		if (e->print_kind == PRINT_F || e->print_kind == PRINT_D ||
-		    e->print_kind == PRINT_DLN) {
+		if (e->print_kind == PRINT_F) {
+			/* stap shows formats escaped twice ("%d\\n") */
+			char *once;
+			size_t len;
+			FILE *m = open_memstream(&once, &len);
+			if (m) {
+				dump_string_lit(m, e->str, e->str_len);
+				fclose(m);
+				dump_string_lit(out, once + 1, len - 2);
+				free(once);
+			}
+			if (e->nargs)
+				fputs(", ", out);
+		} else if (e->print_kind == PRINT_D || e->print_kind == PRINT_DLN) {
 			dump_string_lit(out, e->str, e->str_len);
 			if (e->nargs)
 				fputs(", ", out);
@@ -291,11 +303,8 @@ static void dump_foreach(FILE *out, const struct foreach *fe)
 		fputc(']', out);
 	}
 	if (fe->sort_dir && fe->sort_key == 0) {
-		if (fe->base->sym && fe->base->sym->type == TY_STATS) {
+		if (fe->sort_stat_given)
 			fprintf(out, " %s", stat_name(fe->sort_stat));
-		} else if (fe->sort_stat != STAT_COUNT) {
-			fprintf(out, " %s", stat_name(fe->sort_stat));
-		}
 		fputc(fe->sort_dir > 0 ? '+' : '-', out);
 	}
 	if (fe->limit) {

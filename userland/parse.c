@@ -598,11 +598,11 @@ static struct expr *parse_crement(struct parser *p)
 {
 	const struct token *t = peek(p);
 	if (tok_is(t, "++") || tok_is(t, "--")) {
+		/* like stap, the operand takes no postfix ++/--: in
+		   "-- a\n ++ a" the second ++ starts a new statement */
 		next(p);
-		enter(p);
 		struct expr *e = new_expr(p, tok_is(t, "++") ? E_PREINC : E_PREDEC, t);
-		e->lhs = parse_crement(p);
-		leave(p);
+		e->lhs = parse_primary(p);
 		return grown(p, e);
 	}
 	struct expr *e = parse_primary(p);
@@ -952,6 +952,7 @@ static struct stmt *parse_foreach(struct parser *p)
 			fail(p, peek(p), "expected sort directive");
 		set_sort(p, fe, dir, 0, st);
 		fe->sort_stat = stat_op_of(st->text);
+		fe->sort_stat_given = true;
 	}
 	if (accept(p, "limit"))
 		fe->limit = parse_expr(p);

@@ -634,7 +634,9 @@ static const struct token *expand_next(struct pp *pp)
 	for (;;) {
 		struct frame *f;
 		const struct token *t = raw_next(pp, &f);
-		if (!f || f->literal || t->kind != TK_IDENT)
+		/* @count & co are keywords, but a macro may take their name */
+		if (!f || f->literal || !(t->kind == TK_IDENT ||
+		    (t->kind == TK_KEYWORD && t->text[0] == '@')))
 			return t;
 		const char *s = t->text;
 		if ((s[0] == '$' || s[0] == '@') &&
@@ -648,7 +650,7 @@ static const struct token *expand_next(struct pp *pp)
 		}
 		if (s[0] != '@')
 			return t;
-		if (!strcmp(s, "@define")) {
+		if (!strcmp(s, "@define") && t->kind == TK_IDENT) {
 			if (f != &pp->frames[0]) {
 				diag_pp_error(pp->cc, t, "'@define' not allowed"
 					      " inside a macro expansion");

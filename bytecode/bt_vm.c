@@ -371,13 +371,15 @@ static void *rec_begin(struct bt_ctx *ctx, uint16_t type, uint32_t arg,
 		__atomic_add_fetch(&ctx->sess->drop_count, 1, __ATOMIC_RELAXED);
 		return NULL;
 	}
+	/* zero the tail padding so no stale bytes leave the machine */
+	if (len > sizeof(struct bt_rec) + payload)
+		bt_memset((uint8_t *)rec + sizeof(struct bt_rec) + payload, 0,
+			  len - sizeof(struct bt_rec) - payload);
 	rec->len = len;
 	rec->type = type;
 	rec->flags = 0;
 	rec->arg = arg;
 	rec->pad = 0;
-	/* zero the tail padding so no stale bytes leave the machine */
-	bt_memset((uint8_t *)rec + len - 8, 0, 8);
 	return rec;
 }
 

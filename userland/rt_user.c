@@ -50,6 +50,8 @@ struct rt {
 	int failed;		/* the session is in the error state */
 	int aborted;
 	pid_t child;
+	pid_t target;		/* target(): -x PID, or the -c command */
+	int release_fd;		/* -c: write to let the command exec */
 	uint64_t seed;
 };
 
@@ -167,7 +169,7 @@ int bt_host_builtin(struct bt_ctx *ctx, unsigned int id,
 	case BT_B_GID: *iret = getgid(); return 0;
 	case BT_B_EGID: *iret = getegid(); return 0;
 	case BT_B_CPU: *iret = sched_getcpu() < 0 ? 0 : sched_getcpu(); return 0;
-	case BT_B_TARGET: *iret = rt->o->target; return 0;
+	case BT_B_TARGET: *iret = rt->target; return 0;
 	case BT_B_EXECNAME: copy_str(sret, sret_cap, rt->comm); return 0;
 	case BT_B_PROBEFUNC: copy_str(sret, sret_cap, ""); return 0;
 	case BT_B_GETTIMEOFDAY_S: *iret = real_ns() / 1000000000ull; return 0;
@@ -260,16 +262,50 @@ static uint64_t jittered(struct rt *rt, const struct timer *t)
 	return t->period + r > t->jitter ? t->period + r - t->jitter : 1;
 }
 
-static void start_command(struct rt *rt)
+/*
+ * -c CMD: fork it now, so target() is its pid already in begin probes, but
+ * let it exec only once the begin probes have run (release_command), as
+ * SystemTap does.
+ */
+static void fork_command(struct rt *rt)
 {
-	pid_t pid = fork();
+	int fds[2];
+	pid_t pid;
+	char c;
 
+	if (pipe(fds) != 0)
+		return;
+	pid = fork();
 	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		close(fds[1]);
+		if (read(fds[0], &c, 1) != 1)
+			_exit(0);	/* the session ended first */
+		close(fds[0]);
 		execl("/bin/sh", "sh", "-c", rt->o->command, (char *)NULL);
 		_exit(127);
 	}
+	close(fds[0]);
+	if (pid < 0) {
+		close(fds[1]);
+		return;
+	}
 	rt->child = pid;
+	rt->target = pid;
+	rt->release_fd = fds[1];
+}
+
+static void release_command(struct rt *rt)
+{
+	if (rt->release_fd > 0) {
+		if (write(rt->release_fd, "g", 1) != 1)
+			perror("bytetap: starting the -c command");
+		close(rt->release_fd);
+		rt->release_fd = 0;
+	}
 }
 
 /* Timers and waiting, until something ends the session. */
@@ -386,7 +422,7 @@ static int setup(struct rt *rt)
 int rt_user_run(const struct bt_prog *prog, const struct options *o)
 {
 	const struct bt_probe_decl *bad;
-	struct rt rt = { .prog = prog, .o = o };
+	struct rt rt = { .prog = prog, .o = o, .target = o->target };
 	struct timer *timers;
 	uint32_t ntimers = 0, i;
 	struct sigaction sa = { 0 };
@@ -419,9 +455,15 @@ int rt_user_run(const struct bt_prog *prog, const struct options *o)
 	sigprocmask(SIG_BLOCK, &block, NULL);
 
 	timers = xcalloc(prog->nprobes + 1, sizeof(*timers));
+	if (o->command)
+		fork_command(&rt);
 	run_kind(&rt, BT_PROBE_BEGIN, 1);
-	if (o->command && !rt.exit_requested && !rt.failed)
-		start_command(&rt);
+	if (rt.exit_requested || rt.failed) {
+		if (rt.release_fd > 0)
+			close(rt.release_fd);	/* the command never runs */
+		rt.release_fd = 0;
+	}
+	release_command(&rt);
 	for (i = 0; i < prog->nprobes; i++) {
 		if (prog->probes[i].kind != BT_PROBE_TIMER)
 			continue;

@@ -1131,13 +1131,36 @@ static void gen_for(struct fn *f, struct stmt *st)
 	label_here(f, brk);
 }
 
+/* Load an iterator's key c (or value) into sym, a local or a global. */
 static void assign_local(struct fn *f, struct symbol *sym, unsigned op_int,
 			 unsigned op_str, int it, int c)
 {
+	int str, reg;
+
 	if (!sym)
 		return;
-	emit(f, sym->type == TY_STRING ? op_str : op_int, 0,
-	     f->local_reg[sym->index], it, c);
+	str = sym->type == TY_STRING;
+	if (sym->kind != SYM_GLOBAL) {
+		emit(f, str ? op_str : op_int, 0, f->local_reg[sym->index], it, c);
+		return;
+	}
+	/* stap allows a global as a foreach variable */
+	reg = str ? tmp_s(f) : tmp_r(f);
+	emit(f, str ? op_str : op_int, 0, reg, it, c);
+	emit(f, str ? BT_OP_GSST : BT_OP_GST, 0, slot_of(f, sym)->index, reg, 0);
+	if (str)
+		f->top_s--;
+	else
+		f->top_r--;
+}
+
+/* sym = int register v, for a local or a global */
+static void store_sym(struct fn *f, struct symbol *sym, int v)
+{
+	if (sym->kind == SYM_GLOBAL)
+		emit(f, BT_OP_GST, 0, slot_of(f, sym)->index, v, 0);
+	else
+		emit(f, BT_OP_MOV, 0, f->local_reg[sym->index], v, 0);
 }
 
 /* foreach over the buckets of a histogram: b = 0 .. nbuckets-1 */
@@ -1163,13 +1186,15 @@ static void gen_foreach_hist(struct fn *f, struct stmt *st)
 	head = pb_pc(f->g->pb);
 	jump(f, brk, BT_OP_JCMP, BT_CMP_GE, i, lim);
 	emit(f, BT_OP_ADDI, 0, i, i, 1);
-	b = fe->keys[0] ? f->local_reg[fe->keys[0]->index] : tmp_r(f);
+	b = tmp_r(f);
 	emit(f, BT_OP_MOV, 0, b, i, 0);
+	if (fe->keys[0])
+		store_sym(f, fe->keys[0], b);
 	if (fe->value) {
 		emit(f, BT_OP_MOV, 0, cnt, i, 0);
 		loc(f, h->tok);
 		emit_map(f, BT_OP_MHIST, 0, cnt, lv->sym, kb, ks, 0, 0);
-		emit(f, BT_OP_MOV, 0, f->local_reg[fe->value->index], cnt, 0);
+		store_sym(f, fe->value, cnt);
 	}
 	push_loop(f, &lc, brk, cont);
 	gen_body(f, fe->body);

@@ -14,6 +14,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "bt_format.h"
 #include "lex.h"
@@ -1371,8 +1372,7 @@ static enum type parse_type_name(struct parser *p)
 
 static void parse_function(struct parser *p, bool is_private)
 {
-	const struct token *kw = next(p);
-	(void)kw;
+	next(p);	/* 'function' */
 	const struct token *name = expect_ident(p);
 	struct func *f = cc_alloc(p->cc, sizeof(*f));
 	f->name = name->text;
@@ -1550,6 +1550,25 @@ void compiler_free(struct compiler *cc)
 	}
 }
 
+/* A tapset dir and, as in stap's layout, its DIR/ARCH, DIR/linux and
+   DIR/linux/ARCH subdirectories where they exist. */
+static void add_tapset_dir(struct compiler *cc, int *cap, const char *dir)
+{
+	const char *arch = pp_arch(cc);
+	const char *cands[4] = {
+		dir,
+		cc_printf(cc, "%s/%s", dir, arch),
+		cc_printf(cc, "%s/linux", dir),
+		cc_printf(cc, "%s/linux/%s", dir, arch),
+	};
+	for (int i = 0; i < 4; i++) {
+		struct stat st;
+		if (i == 0 || (stat(cands[i], &st) == 0 && S_ISDIR(st.st_mode)))
+			vec_push(cc, &cc->tapset_dirs, &cc->ntapset_dirs, cap,
+				 (void *)cands[i]);
+	}
+}
+
 const char *const *tapset_dirs(struct compiler *cc, int *n)
 {
 	static const char *const none[1];
@@ -1559,21 +1578,17 @@ const char *const *tapset_dirs(struct compiler *cc, int *n)
 		return cc->tapset_dirs;
 	}
 	int cap = 0;
-	cc->tapset_dirs = NULL;
 	if (o && o->no_tapsets) {
 		*n = 0;
 		return none;
 	}
 	for (int i = 0; o && i < o->ninclude_dirs; i++)
-		vec_push(cc, &cc->tapset_dirs, &cc->ntapset_dirs, &cap,
-			 (void *)o->include_dirs[i]);
+		add_tapset_dir(cc, &cap, o->include_dirs[i]);
 	const char *env = getenv("BYTETAP_TAPSETS");
 	if (env && *env)
-		vec_push(cc, &cc->tapset_dirs, &cc->ntapset_dirs, &cap,
-			 cc_strdup(cc, env));
+		add_tapset_dir(cc, &cap, cc_strdup(cc, env));
 	if (o && o->tapset_default) {
-		vec_push(cc, &cc->tapset_dirs, &cc->ntapset_dirs, &cap,
-			 (void *)o->tapset_default);
+		add_tapset_dir(cc, &cap, o->tapset_default);
 	} else {
 		char exe[4096];
 		ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
@@ -1582,8 +1597,7 @@ const char *const *tapset_dirs(struct compiler *cc, int *n)
 			char *slash = strrchr(exe, '/');
 			if (slash) {
 				*slash = 0;
-				vec_push(cc, &cc->tapset_dirs, &cc->ntapset_dirs,
-					 &cap, cc_printf(cc, "%s/../tapsets", exe));
+				add_tapset_dir(cc, &cap, cc_printf(cc, "%s/../tapsets", exe));
 			}
 		}
 	}

@@ -18,6 +18,7 @@
 #include "preproc.h"
 
 #define MAX_FRAMES 256		/* macro expansion depth (catches @f -> @f) */
+#define MAX_OUTPUT (4 << 20)	/* tokens per file: stops exponential macros */
 
 struct macro {
 	const char *name;
@@ -103,6 +104,11 @@ static struct pp_state *pp_state(struct compiler *cc)
 		   cc_strdup(cc, norm_arch(have_u ? u.machine : "unknown"));
 	cc->pp = st;
 	return st;
+}
+
+const char *pp_arch(struct compiler *cc)
+{
+	return pp_state(cc)->arch;
 }
 
 static void parse_config_line(struct compiler *cc, struct pp_state *st,
@@ -203,6 +209,51 @@ static const char *const bad_cond_msg =
 	"             'runtime', 'systemtap_privilege', 'CONFIG_...', or\n"
 	"             comparison between strings or integers";
 
+static const char *config_value(struct compiler *cc, struct pp_state *st,
+				const char *name)
+{
+	if (!st->config_loaded)
+		load_config(cc, st);
+	const char *v = hmap_get(&st->config, name);
+	return v ? v : "";
+}
+
+static bool as_number(const char *s, int64_t *out)
+{
+	char *end;
+	if (!*s)
+		return false;
+	long long v = strtoll(s, &end, 0);
+	*out = v;
+	return *end == 0;
+}
+
+/*
+ * CONFIG_X OP "str" | number | CONFIG_Y.  Numbers compare numerically
+ * (an unset or non-numeric option never matches), strings with fnmatch
+ * for ==/!= and strcmp otherwise.
+ */
+static int eval_config(struct compiler *cc, struct pp_state *st,
+		       const struct token *lhs, const struct token *op,
+		       const struct token *rhs, bool neg)
+{
+	const char *have = config_value(cc, st, lhs->text);
+	if (rhs->kind == TK_NUMBER) {
+		int64_t a, b = neg ? -rhs->num : rhs->num;
+		if (!as_number(have, &a))
+			return 0;
+		return cmp_result(a < b ? -1 : a > b, op->text);
+	}
+	const char *want = rhs->kind == TK_STRING ? rhs->str :
+			   config_value(cc, st, rhs->text);
+	int64_t a, b;
+	if (rhs->kind != TK_STRING && as_number(have, &a) && as_number(want, &b))
+		return cmp_result(a < b ? -1 : a > b, op->text);
+	if (rhs->kind != TK_STRING)
+		return cmp_result(strcmp(have, want), op->text);
+	return match_string(have, op->text, want);
+}
+
 /* One "LHS OP RHS" term; returns 1/0 or -1 on error. */
 static int eval_term(struct compiler *cc, const struct token **t, int n,
 		     int *used)
@@ -237,18 +288,24 @@ static int eval_term(struct compiler *cc, const struct token **t, int n,
 		diag_pp_error(cc, op, "expected comparison operator");
 		return -1;
 	}
-	if (rhs->kind != TK_STRING && rhs->kind != TK_NUMBER) {
+	bool config_rhs = rhs->kind == TK_IDENT && !strncmp(rhs->text, "CONFIG_", 7);
+	if (rhs->kind != TK_STRING && rhs->kind != TK_NUMBER && !config_rhs) {
 		diag_pp_error(cc, rhs, "expected string literal as right value");
 		return -1;
 	}
 	struct pp_state *st = pp_state(cc);
 	const struct compile_opts *o = cc->opts;
+	if (lhs->kind == TK_IDENT && !strncmp(lhs->text, "CONFIG_", 7))
+		return eval_config(cc, st, lhs, op, rhs, neg);
+	if (config_rhs) {
+		diag_pp_error(cc, rhs, "expected string literal as right value");
+		return -1;
+	}
 	if (lhs->kind == TK_IDENT) {
 		const char *name = lhs->text;
 		bool eq_only = !strcmp(name, "arch") || !strcmp(name, "runtime") ||
 			       !strcmp(name, "guru_mode") ||
-			       !strcmp(name, "systemtap_privilege") ||
-			       !strncmp(name, "CONFIG_", 7);
+			       !strcmp(name, "systemtap_privilege");
 		if (eq_only && !tok_is(op, "==") && !tok_is(op, "!=")) {
 			diag_pp_error(cc, op, "expected '==' or '!='");
 			return -1;
@@ -281,12 +338,6 @@ static int eval_term(struct compiler *cc, const struct token **t, int n,
 		if (!strcmp(name, "systemtap_privilege"))
 			return match_string(o && o->privilege ? o->privilege :
 					    "stapdev", op->text, want);
-		if (!strncmp(name, "CONFIG_", 7)) {
-			if (!st->config_loaded)
-				load_config(cc, st);
-			const char *v = hmap_get(&st->config, name);
-			return match_string(v ? v : "", op->text, want);
-		}
 		diag_pp_error(cc, lhs, "%s", bad_cond_msg);
 		return -1;
 	}
@@ -842,6 +893,10 @@ const struct token **preprocess(struct compiler *cc, struct token *toks,
 		const struct token *t = pp_next(&pp);
 		if (!t)
 			return NULL;
+		if (pp.nout >= MAX_OUTPUT && t->kind != TK_EOF) {
+			diag_pp_error(cc, t, "macro expansion too large");
+			return NULL;
+		}
 		vec_push(cc, &pp.out, &pp.nout, &pp.capout, (void *)t);
 		if (t->kind == TK_EOF)
 			break;

@@ -23,4 +23,7 @@ const struct token **preprocess(struct compiler *cc, struct token *toks,
  */
 int pp_eval_condition(struct compiler *cc, const struct token **cond, int n);
 
+/* The architecture the %( arch == ... %) conditions see ("x86_64"). */
+const char *pp_arch(struct compiler *cc);
+
 #endif /* BYTETAP_PREPROC_H */

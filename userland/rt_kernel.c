@@ -60,12 +60,58 @@ static uint64_t mono_ns(void)
 
 /* --- finding and loading the module ----------------------------------------- */
 
+/*
+ * The kernel release a .ko was built for: the first word of its
+ * "vermagic=" string.  0, or -1 if there is none.
+ */
+static int ko_release(int fd, char *out, size_t cap)
+{
+	static const char key[] = "vermagic=";
+	struct stat st;
+	char *buf, *p, *end;
+	int rc = -1;
+
+	if (fstat(fd, &st) != 0 || st.st_size <= 0 || st.st_size > (64 << 20))
+		return -1;
+	buf = malloc(st.st_size + 1);
+	if (!buf)
+		return -1;
+	if (pread(fd, buf, st.st_size, 0) == st.st_size) {
+		buf[st.st_size] = 0;
+		end = buf + st.st_size;
+		for (p = buf; p + sizeof(key) < end; p++) {
+			if (*p == 'v' && !memcmp(p, key, sizeof(key) - 1)) {
+				size_t n = strcspn(p + sizeof(key) - 1, " \0");
+
+				if (n < cap) {
+					memcpy(out, p + sizeof(key) - 1, n);
+					out[n] = 0;
+					rc = 0;
+				}
+				break;
+			}
+		}
+	}
+	free(buf);
+	return rc;
+}
+
 static int try_insmod(const char *path, char *err, size_t errlen)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+	char rel[128];
+	struct utsname u;
 
 	if (fd < 0)
 		return 1;	/* not there: try the next place */
+	/* don't even ask a kernel to load a module built for another one */
+	if (uname(&u) == 0 && ko_release(fd, rel, sizeof(rel)) == 0 &&
+	    strcmp(rel, u.release) != 0) {
+		snprintf(err, errlen, "%s was built for kernel %s, this is %s (make KDIR=...)",
+			 path, rel, u.release);
+		close(fd);
+		return -1;
+	}
 	rc = syscall(SYS_finit_module, fd, "", 0);
 	if (rc != 0 && errno != EEXIST) {
 		snprintf(err, errlen, "cannot load %s: %s", path, strerror(errno));

@@ -17,12 +17,14 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include "bt_regex.h"
 #include "dump.h"
 #include "lex.h"
 #include "parse.h"
 #include "sema.h"
 
 #define MAX_ALIAS_DEPTH 32
+#define MAX_DERIVED_PROBES 100000	/* stops exponential alias fan-out */
 
 /* All overloads of one function name visible in one table. */
 struct funcset {
@@ -77,6 +79,7 @@ struct sema {
 
 	/* type inference */
 	struct hmap hists;		/* "%p" of a stats symbol -> E_HIST */
+	bool *func_pure;		/* by func->index: no side effects */
 	bool changed;
 	int stamp;
 	int capprobes, capfuncs, capglobals;
@@ -658,8 +661,8 @@ static struct probe_point *derive_point(struct compiler *cc,
 	}
 	np->optional = target->optional || user->optional;
 	np->sufficient = target->sufficient || user->sufficient;
-	if (!np->cond && user->cond)
-		np->cond = clone_expr(cc, user->cond);
+	/* every derived probe resolves its own copy of the condition */
+	np->cond = clone_expr(cc, target->cond ? target->cond : user->cond);
 	return np;
 }
 
@@ -691,6 +694,8 @@ static void expand_point(struct sema *S, struct probe *orig,
 {
 	if (depth > MAX_ALIAS_DEPTH)
 		fail(S, pp->tok, "probe alias expansion nested too deeply");
+	if (S->s->nprobes + *nplain > MAX_DERIVED_PROBES)
+		fail(S, pp->tok, "probe alias expansion too large");
 	/* exact-length matches first; the suffix rule only when none */
 	bool found = false;
 	for (int pass = 0; pass < 2 && !found; pass++) {
@@ -1039,12 +1044,33 @@ static bool is_lvalue(const struct expr *e)
 	return e->kind == E_VAR || e->kind == E_INDEX;
 }
 
+/* procfs read probes set $value; other writes are guru-only */
+static bool target_writable(struct sema *S, const struct expr *e)
+{
+	if (S->cc->opts && S->cc->opts->guru)
+		return true;
+	if (!S->cur_probe || strcmp(e->name, "$value") || e->ncomps)
+		return false;
+	for (int i = 0; i < S->cur_probe->npoints; i++) {
+		const struct probe_point *pp = S->cur_probe->points[i];
+		bool is_read = false;
+		for (int k = 1; k < pp->ncomps; k++)
+			is_read |= !strcmp(pp->comps[k].name, "read");
+		if (strcmp(pp->comps[0].name, "procfs") || !is_read)
+			fail(S, e->tok, "procfs $value variable is read-only in a"
+			     " procfs write probe");
+	}
+	return true;
+}
+
 static void res_lvalue(struct sema *S, struct expr *e, const struct token *op)
 {
 	if (!is_lvalue(e)) {
+		if (e->kind == E_TARGET && target_writable(S, e))
+			return;
 		if (e->kind == E_TARGET)
-			fail(S, e->tok, "writing to target variables is not"
-			     " supported");
+			fail(S, e->tok, "writing to target variables requires"
+			     " guru mode");
 		diag_sema_error(S->cc, op, "Expecting lvalue for assignment");
 		diag_note(S->cc, NULL, e->tok);
 		longjmp(S->fail, 1);
@@ -1056,6 +1082,27 @@ static void no_wildcards(struct sema *S, struct expr *e)
 	for (int i = 0; i < e->nargs; i++)
 		if (!e->args[i])
 			fail(S, e->tok, "wildcard '*' not allowed here");
+}
+
+/* Regexes are compiled by the VM's compiler already here, so a bad one
+   is a pass-2 error like in stap. */
+static void check_regex(struct sema *S, const struct expr *re)
+{
+	enum { CAP = 64 * 1024 };
+	void *buf = malloc(CAP);
+	if (!buf)
+		abort();
+	size_t size;
+	struct bt_regex_error err = { .offset = -1 };
+	int rc = bt_regex_compile(re->str, re->str_len, buf, CAP, &size, &err);
+	free(buf);
+	if (rc == 0)
+		return;
+	if (err.offset >= 0)
+		fail(S, re->tok, "regex compilation error (at position %d): %s",
+		     (int)err.offset, err.msg[0] ? err.msg : "invalid regex");
+	fail(S, re->tok, "regex compilation error: %s",
+	     err.msg[0] ? err.msg : "invalid regex");
 }
 
 static void res_expr(struct sema *S, struct expr *e)
@@ -1099,7 +1146,7 @@ static void res_expr(struct sema *S, struct expr *e)
 		res_expr(S, e->lhs);
 		return;
 	case E_TARGET:
-		res_target(S, e);
+		/* the context check waits until dead code is gone (ty()) */
 		for (int i = 0; i < e->ncomps; i++)
 			res_expr(S, e->comps[i].index);
 		return;
@@ -1110,6 +1157,10 @@ static void res_expr(struct sema *S, struct expr *e)
 		res_expr(S, e->lhs);
 		for (int i = 0; i < e->ncomps; i++)
 			res_expr(S, e->comps[i].index);
+		return;
+	case E_REGEX:
+		res_expr(S, e->lhs);
+		check_regex(S, e->rhs);
 		return;
 	case E_DEFINED:
 		/* no debuginfo: target variables are never "defined" */
@@ -1244,7 +1295,7 @@ static void resolve_probe(struct sema *S, struct probe *p)
 }
 
 /* Orders each same-arity overload group by priority into a chain. */
-static void chain_overloads(struct sema *S, struct funcset *fs)
+static void chain_overloads(struct funcset *fs)
 {
 	for (int i = 0; i < fs->n; i++) {
 		struct func *f = fs->v[i];
@@ -1263,14 +1314,13 @@ static void chain_overloads(struct sema *S, struct funcset *fs)
 		}
 		f->next_overload = nextf;
 	}
-	(void)S;
 }
 
-static void chain_all(struct sema *S, struct hmap *m)
+static void chain_all(struct hmap *m)
 {
 	for (int i = 0; i < m->cap; i++)
 		if (m->keys[i])
-			chain_overloads(S, m->vals[i]);
+			chain_overloads(m->vals[i]);
 }
 
 /* ==== 5. dead local stores ==== */
@@ -1296,15 +1346,11 @@ static void reads_expr(struct expr *e, bool stmt_level)
 			e->sym->stamp++;
 		return;
 	case E_ASSIGN:
-		/* the target of '=' is not read; nor that of a statement-level
-		   'x += e' whose value nobody uses */
-		if (!(is_local(e->lhs) && (e->op == OP_NONE || stmt_level)))
+		/* the target of '=' is not read (x += e and x++ read x and
+		   stay, as in stap) */
+		if (!(is_local(e->lhs) && (e->op == OP_NONE || e->op == OP_AGG)))
 			reads_expr(e->lhs, false);
 		reads_expr(e->rhs, false);
-		return;
-	case E_PREINC: case E_PREDEC: case E_POSTINC: case E_POSTDEC:
-		if (!(is_local(e->lhs) && stmt_level))
-			reads_expr(e->lhs, false);
 		return;
 	default:
 		reads_expr(e->lhs, false);
@@ -1345,17 +1391,28 @@ static void reads_stmt(struct stmt *s)
 	}
 }
 
-/* No assignments, calls of script functions, void builtins or output. */
-static bool pure(const struct expr *e)
+/*
+ * Side-effect free: no output, no void builtins, no calls of impure script
+ * functions, no assignments -- except, inside a function body
+ * (`local_writes`), to that function's own locals.
+ */
+static bool pure_ex(struct sema *S, const struct expr *e, bool local_writes)
 {
 	if (!e)
 		return true;
 	switch (e->kind) {
 	case E_ASSIGN: case E_PREINC: case E_PREDEC: case E_POSTINC: case E_POSTDEC:
-		return false;
-	case E_CALL:
-		if (e->func || !e->builtin || e->builtin->ret == TY_UNKNOWN)
+		if (!local_writes || !is_local(e->lhs))
 			return false;
+		break;
+	case E_CALL:
+		if (!e->builtin && !e->func)
+			return false;
+		if (e->builtin && e->builtin->ret == TY_UNKNOWN)
+			return false;
+		for (const struct func *f = e->func; f; f = f->next_overload)
+			if (f->index < 0 || !S->func_pure || !S->func_pure[f->index])
+				return false;
 		break;
 	case E_PRINT:
 		if (!e->is_sprint)
@@ -1364,15 +1421,74 @@ static bool pure(const struct expr *e)
 	default:
 		break;
 	}
-	if (!pure(e->lhs) || !pure(e->rhs) || !pure(e->cond))
+	if (!pure_ex(S, e->lhs, local_writes) || !pure_ex(S, e->rhs, local_writes) ||
+	    !pure_ex(S, e->cond, local_writes))
 		return false;
 	for (int i = 0; i < e->nargs; i++)
-		if (!pure(e->args[i]))
+		if (!pure_ex(S, e->args[i], local_writes))
 			return false;
 	for (int i = 0; i < e->ncomps; i++)
-		if (!pure(e->comps[i].index))
+		if (!pure_ex(S, e->comps[i].index, local_writes))
 			return false;
 	return true;
+}
+
+static bool pure(struct sema *S, const struct expr *e)
+{
+	return pure_ex(S, e, false);
+}
+
+static bool pure_body(struct sema *S, const struct stmt *s)
+{
+	if (!s)
+		return true;
+	if (s->kind == S_DELETE && !is_local(s->expr))
+		return false;
+	if (s->kind == S_TRY && s->catch_var && s->catch_var->kind == SYM_GLOBAL)
+		return false;
+	if (!pure_ex(S, s->expr, true) || !pure_ex(S, s->init, true) ||
+	    !pure_ex(S, s->step, true))
+		return false;
+	if (!pure_body(S, s->then) || !pure_body(S, s->els) ||
+	    !pure_body(S, s->body) || !pure_body(S, s->catch_body))
+		return false;
+	for (int i = 0; i < s->nstmts; i++)
+		if (!pure_body(S, s->stmts[i]))
+			return false;
+	if (s->fe) {
+		const struct foreach *fe = s->fe;
+		for (int i = 0; i < fe->nkeys; i++)
+			if (fe->keys[i]->kind == SYM_GLOBAL)
+				return false;
+		if (fe->value && fe->value->kind == SYM_GLOBAL)
+			return false;
+		if (!pure_ex(S, fe->limit, true) || !pure_body(S, fe->body))
+			return false;
+		for (int i = 0; i < fe->nslice; i++)
+			if (!pure_ex(S, fe->slice[i], true))
+				return false;
+	}
+	return true;
+}
+
+/* Which live functions have no side effects (greatest fixpoint, so
+   recursion alone doesn't make a function impure). */
+static void find_pure_funcs(struct sema *S)
+{
+	int n = S->s->nfuncs;
+	S->func_pure = cc_alloc(S->cc, sizeof(bool) * (size_t)(n + 1));
+	for (int i = 0; i < n; i++)
+		S->func_pure[i] = true;
+	bool changed;
+	do {
+		changed = false;
+		for (int i = 0; i < n; i++) {
+			if (S->func_pure[i] && !pure_body(S, S->s->funcs[i]->body)) {
+				S->func_pure[i] = false;
+				changed = true;
+			}
+		}
+	} while (changed);
 }
 
 static bool dead(const struct expr *e)
@@ -1386,14 +1502,10 @@ static struct expr *elide_expr(struct sema *S, struct expr *e, bool stmt_level)
 {
 	if (!e)
 		return NULL;
-	if (e->kind == E_ASSIGN && dead(e->lhs) && (e->op == OP_NONE || stmt_level)) {
+	if (e->kind == E_ASSIGN && (e->op == OP_NONE || e->op == OP_AGG) &&
+	    dead(e->lhs)) {
 		S->changed = true;
 		return elide_expr(S, e->rhs, stmt_level);
-	}
-	if ((e->kind == E_PREINC || e->kind == E_PREDEC || e->kind == E_POSTINC ||
-	     e->kind == E_POSTDEC) && stmt_level && dead(e->lhs)) {
-		S->changed = true;
-		return NULL;
 	}
 	e->lhs = elide_expr(S, e->lhs, false);
 	e->rhs = elide_expr(S, e->rhs, false);
@@ -1413,10 +1525,25 @@ static struct expr *elide_top(struct sema *S, struct expr *e)
 	S->changed = false;
 	struct expr *r = elide_expr(S, e, true);
 	bool changed = S->changed;
-	S->changed = before || changed;
-	if (changed && r && pure(r))
+	/* like stap, statements without side effects go too */
+	if (r && pure(S, r)) {
+		S->changed = true;
 		return NULL;
+	}
+	S->changed = before || changed;
 	return r;
+}
+
+static bool empty_stmt(const struct stmt *s)
+{
+	if (!s || s->kind == S_NULL)
+		return true;
+	if (s->kind != S_BLOCK)
+		return false;
+	for (int i = 0; i < s->nstmts; i++)
+		if (!empty_stmt(s->stmts[i]))
+			return false;
+	return true;
 }
 
 static void elide_stmt(struct sema *S, struct stmt *s)
@@ -1445,8 +1572,43 @@ static void elide_stmt(struct sema *S, struct stmt *s)
 		break;
 	}
 	s->expr = elide_expr(S, s->expr, false);
+	if (s->kind == S_IF && s->expr->kind == E_NUM) {
+		/* if (0) / if (1), e.g. after @defined() folding */
+		struct stmt *keep = s->expr->num ? s->then : s->els;
+		if (keep) {
+			*s = *keep;
+		} else {
+			s->kind = S_NULL;
+			s->expr = NULL;
+			s->then = s->els = NULL;
+		}
+		S->changed = true;
+		elide_stmt(S, s);
+		return;
+	}
 	elide_stmt(S, s->then);
 	elide_stmt(S, s->els);
+	if (s->kind == S_FOREACH && empty_stmt(s->fe->body) &&
+	    pure(S, s->fe->limit) && !s->fe->value) {
+		bool slice_pure = true;
+		for (int i = 0; i < s->fe->nslice; i++)
+			slice_pure &= pure(S, s->fe->slice[i]);
+		if (slice_pure) {
+			s->kind = S_NULL;
+			s->fe = NULL;
+			S->changed = true;
+			return;
+		}
+	}
+	if (s->kind == S_IF && pure(S, s->expr) && empty_stmt(s->then) &&
+	    empty_stmt(s->els)) {
+		/* if (pure) {} else {} does nothing */
+		s->kind = S_NULL;
+		s->expr = NULL;
+		s->then = s->els = NULL;
+		S->changed = true;
+		return;
+	}
 	elide_stmt(S, s->body);
 	elide_stmt(S, s->catch_body);
 	for (int i = 0; i < s->nstmts; i++)
@@ -1534,16 +1696,83 @@ static void elide_unit(struct sema *S, struct stmt *body, struct symbol **locals
 	S->changed = false;
 }
 
+/* Live functions again after elision: calls may have gone away. */
+static void calls_stmt(struct sema *S, struct stmt *s);
+
+static void calls_expr(struct sema *S, struct expr *e)
+{
+	if (!e)
+		return;
+	if (e->kind == E_CALL && e->func)
+		mark_live(S, e->func);
+	calls_expr(S, e->lhs);
+	calls_expr(S, e->rhs);
+	calls_expr(S, e->cond);
+	for (int i = 0; i < e->nargs; i++)
+		calls_expr(S, e->args[i]);
+	for (int i = 0; i < e->ncomps; i++)
+		calls_expr(S, e->comps[i].index);
+}
+
+static void calls_stmt(struct sema *S, struct stmt *s)
+{
+	if (!s)
+		return;
+	calls_expr(S, s->expr);
+	calls_expr(S, s->init);
+	calls_expr(S, s->step);
+	calls_stmt(S, s->then);
+	calls_stmt(S, s->els);
+	calls_stmt(S, s->body);
+	calls_stmt(S, s->catch_body);
+	for (int i = 0; i < s->nstmts; i++)
+		calls_stmt(S, s->stmts[i]);
+	if (s->fe) {
+		calls_expr(S, s->fe->base);
+		calls_expr(S, s->fe->limit);
+		for (int i = 0; i < s->fe->nslice; i++)
+			calls_expr(S, s->fe->slice[i]);
+		calls_stmt(S, s->fe->body);
+	}
+}
+
+static void prune_funcs(struct sema *S)
+{
+	struct script *s = S->s;
+	for (int i = 0; i < s->nfuncs; i++)
+		s->funcs[i]->index = -1;
+	s->nfuncs = 0;
+	for (int i = 0; i < s->nprobes; i++) {
+		for (int k = 0; k < s->probes[i]->npoints; k++)
+			calls_expr(S, s->probes[i]->points[k]->cond);
+		calls_stmt(S, s->probes[i]->body);
+	}
+	for (int i = 0; i < s->nfuncs; i++)
+		calls_stmt(S, s->funcs[i]->body);
+}
+
 static void elide_dead_stores(struct sema *S)
 {
-	for (int i = 0; i < S->s->nprobes; i++) {
-		struct probe *p = S->s->probes[i];
+	struct script *s = S->s;
+	int kept = 0;
+	find_pure_funcs(S);
+	for (int i = 0; i < s->nprobes; i++) {
+		struct probe *p = s->probes[i];
 		elide_unit(S, p->body, p->locals, &p->nlocals, 0);
+		/* like stap, a handler that does nothing is dropped */
+		if (empty_stmt(p->body))
+			continue;
+		p->index = kept;
+		s->probes[kept++] = p;
 	}
+	s->nprobes = kept;
+	if (!kept)
+		fail(S, NULL, "no probes found");
 	for (int i = 0; i < S->s->nfuncs; i++) {
 		struct func *f = S->s->funcs[i];
 		elide_unit(S, f->body, f->locals, &f->nlocals, f->nparams);
 	}
+	prune_funcs(S);
 }
 
 /* ==== 6. types ==== */
@@ -1835,11 +2064,18 @@ static enum type ty(struct sema *S, struct expr *e, enum type want)
 		return result(S, e, TY_LONG, want);
 	case E_TARGET:
 	case E_CAST:
+		if (e->kind == E_TARGET)
+			res_target(S, e);
 		if (e->lhs)
 			ty(S, e->lhs, TY_LONG);
 		for (int i = 0; i < e->ncomps; i++)
 			if (e->comps[i].index)
 				ty(S, e->comps[i].index, TY_LONG);
+		/* without debuginfo a target value takes the type its use
+		   wants ($value of procfs is a string); long by default */
+		if (e->kind == E_TARGET && !e->pretty && want != TY_UNKNOWN &&
+		    want != TY_STATS)
+			return result(S, e, want, want);
 		return result(S, e, e->pretty ? TY_STRING : TY_LONG, want);
 	case E_ENTRY:
 		return result(S, e, ty(S, e->lhs, want), want);
@@ -1861,6 +2097,9 @@ static void ty_foreach(struct sema *S, struct foreach *fe)
 	} else {
 		struct symbol *g = fe->base->sym;
 		fe->base->type = g->type;
+		if (fe->sort_stat_given && g->type != TY_UNKNOWN &&
+		    g->type != TY_STATS)
+			fail(S, fe->base->tok, "invalid type %s", type_name(g->type));
 		for (int i = 0; i < fe->nkeys; i++) {
 			struct symbol *k = fe->keys[i];
 			if (g->key_types[i] != TY_UNKNOWN)
@@ -1948,11 +2187,13 @@ static void infer_types(struct sema *S)
 		for (int i = 0; i < S->s->nprobes; i++) {
 			struct probe *p = S->s->probes[i];
 			S->cur_func = NULL;
+			S->cur_probe = p;
 			for (int k = 0; k < p->npoints; k++)
 				if (p->points[k]->cond)
 					ty(S, p->points[k]->cond, TY_LONG);
 			ty_stmt(S, p->body);
 		}
+		S->cur_probe = NULL;
 		for (int i = 0; i < S->s->nfuncs; i++) {
 			S->cur_func = S->s->funcs[i];
 			ty_stmt(S, S->cur_func->body);
@@ -2268,8 +2509,6 @@ static void compute_rw(struct sema *S)
 				 &f->nwrites, 0, 0, &f->callees, &f->ncallees, 0 };
 		rw_stmt(&rw, f->body);
 	}
-	struct func **direct = NULL;
-	int ndirect = 0;
 	struct func ***pcallees = cc_alloc(S->cc, sizeof(*pcallees) * (size_t)(s->nprobes + 1));
 	int *npcallees = cc_alloc(S->cc, sizeof(int) * (size_t)(s->nprobes + 1));
 	for (int i = 0; i < s->nprobes; i++) {
@@ -2280,8 +2519,6 @@ static void compute_rw(struct sema *S)
 			rw_expr(&rw, p->points[k]->cond);
 		rw_stmt(&rw, p->body);
 	}
-	(void)direct;
-	(void)ndirect;
 	/* transitive: compute all from the direct sets before replacing */
 	int *seen = calloc((size_t)s->nfuncs + 1, sizeof(int));
 	struct func **out = malloc(sizeof(*out) * (size_t)(s->nfuncs + 1));
@@ -2457,9 +2694,9 @@ int sema_check(struct script *s)
 	int rc = -1;
 	if (setjmp(S->fail) == 0) {
 		load_tapsets(S);
-		chain_all(S, &S->funcs);
+		chain_all(&S->funcs);
 		for (int i = 0; i < S->npriv; i++)
-			chain_all(S, &S->priv_funcs[i]);
+			chain_all(&S->priv_funcs[i]);
 		init_global_types(S);
 		expand_probes(S);
 		validate_points(S);

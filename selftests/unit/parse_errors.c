@@ -170,6 +170,70 @@ static const struct { const char *src, *err; } cases[] = {
 		"        saw: t.stp EOF\n"
 		"\n"
 		"" },
+	{ "global a, a probe begin { a = 1 }",
+		"parse error: duplicate global name\n"
+		"        saw: identifier 'a' at t.stp:1:11\n"
+		"     source: global a, a probe begin { a = 1 }\n"
+		"                       ^\n"
+		"\n"
+		"" },
+	{ "global g\n"
+		"private g\n"
+		"probe begin { g = 1 }",
+		"parse error: global versus private variable declaration conflict\n"
+		"        saw: identifier 'g' at t.stp:2:9\n"
+		"     source: private g\n"
+		"                     ^\n"
+		"\n"
+		"" },
+	{ "probe begin { printd(\",\", 1) }",
+		"parse error: 'printd' needs at least two values to join\n"
+		"        saw: operator ')' at t.stp:1:28\n"
+		"     source: probe begin { printd(\",\", 1) }\n"
+		"                                        ^\n"
+		"\n"
+		"" },
+	{ "probe begin { x = @perf(\"\") }",
+		"parse error: expected non-empty string\n"
+		"        saw: string '' at t.stp:1:25\n"
+		"     source: probe begin { x = @perf(\"\") }\n"
+		"                                     ^\n"
+		"\n"
+		"" },
+	{ "@define define %( 1 %) probe begin { }",
+		"parse error: attempt to redefine '@define'\n"
+		"         at: identifier 'define' at t.stp:1:9\n"
+		"     source: @define define %( 1 %) probe begin { }\n"
+		"                     ^\n"
+		"\n"
+		"" },
+	{ "probe begin { %( 1 == 0 %? print(1) %? print(2) %) }",
+		"parse error: incomplete conditional - missing '%('\n"
+		"         at: operator '%?' at t.stp:1:37\n"
+		"     source: probe begin { %( 1 == 0 %? print(1) %? print(2) %) }\n"
+		"                                                 ^\n"
+		"\n"
+		"" },
+	{ "%( arch >= \"x\" %? probe begin { } %)",
+		"parse error: expected '==' or '!='\n"
+		"         at: operator '>=' at t.stp:1:9\n"
+		"     source: %( arch >= \"x\" %? probe begin { } %)\n"
+		"                     ^\n"
+		"\n"
+		"" },
+	{ "%( guru_mode == 2 %? probe begin { } %)",
+		"parse error: expected 0 or 1\n"
+		"         at: operator '==' at t.stp:1:14\n"
+		"     source: %( guru_mode == 2 %? probe begin { } %)\n"
+		"                          ^\n"
+		"\n"
+		"" },
+	{ "#! stap -p1\n"
+		"\n"
+		"# only a comment\n"
+		"",
+		"Input file 't.stp' is empty.\n"
+		"" },
 };
 
 int main(void)

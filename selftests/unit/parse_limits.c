@@ -13,7 +13,7 @@ static void append(char *s, size_t *len, const char *t)
 	*len += n;
 }
 
-/* "probe begin { x = " + n*open + "1" + n*close + " }" */
+/* "probe begin { x = " + n*open + mid + n*close + "; print(x) }" */
 static char *nested(int n, const char *open, const char *mid,
 		    const char *close)
 {
@@ -29,7 +29,7 @@ static char *nested(int n, const char *open, const char *mid,
 	append(s, &len, mid);
 	for (int i = 0; i < n; i++)
 		append(s, &len, close);
-	append(s, &len, " }");
+	append(s, &len, "; print(x) }");
 	return s;
 }
 
@@ -54,7 +54,7 @@ static void check_ok(char *src, const char *what)
 int main(void)
 {
 	check_too_deep(nested(100000, "(", "1", ")"), "100000 parentheses");
-	check_too_deep(nested(100000, "-", "1", ""), "100000 unary minus");
+	check_too_deep(nested(100000, "- ", "1", ""), "100000 unary minus");
 	check_too_deep(nested(100000, "", "1", "+1"), "100000-term sum");
 	check_too_deep(nested(100000, "f(", "1", ")"), "100000 nested calls");
 	check_too_deep(nested(100000, "1?2:", "3", ""), "100000 ternaries");
@@ -83,7 +83,7 @@ int main(void)
 	p += sprintf(p, "probe begin { x = 1; ");
 	for (int i = 0; i < 300; i++)
 		p += sprintf(p, "if (x == %d) y = %d else ", i, i);
-	sprintf(p, "y = -1 }");
+	sprintf(p, "y = -1; print(y) }");
 	check_ok(chain, "300-deep else-if chain");
 
 	char *err = fe_first_error("@define f %( @f %) probe begin { x = @f }", 1);

@@ -6,6 +6,7 @@
  * and the seed.
  */
 #include <time.h>
+#include <unistd.h>
 #include "check.h"
 #include "front_helpers.h"
 
@@ -24,6 +25,10 @@ static const char *const seeds[] = {
 	"%( kernel_v >= \"2.6\" && arch == \"x86_64\" %? probe begin { print(@twice($1)) } %:\n"
 	"probe begin { print(@1) } %)\n"
 	"probe foo = begin { v = 1 }, { exit() } probe foo { print(v, $#, @#) }\n",
+
+	"probe tsalias.* { print(tsfunc(n), @tsmacro) } probe tsnest { print(m) }\n"
+	"function local_f(x) { return tsfunc(x) + tsglob }\n"
+	"probe begin { tsglob = local_f(2); print(tsglob) }\n",
 
 	"global st, h probe kprobe.function(\"vfs_read\").return { st <<< $count; h[execname()]++;\n"
 	"  println(@hist_linear(st, 0, 100, 10)); print(@entry($x), @defined($y), $x->y[2]) }\n"
@@ -106,8 +111,47 @@ static char *random_text(void)
 	return s;
 }
 
+/* A small tapset directory, used by a quarter of the runs. */
+static char tapdir[64];
+
+static void put(const char *name, const char *text)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "%s/%s", tapdir, name);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		abort();
+	fputs(text, f);
+	fclose(f);
+}
+
+static void make_tapsets(void)
+{
+	snprintf(tapdir, sizeof(tapdir), "/tmp/bytetap-fuzz-XXXXXX");
+	if (!mkdtemp(tapdir))
+		abort();
+	put("a.stp", "global tsglob\nfunction tsfunc:long(x:long) { return x * 2 }\n"
+	    "probe tsalias.one = begin { n = 1 }\nprobe tsalias.two = end { n = 2 }, { exit() }\n"
+	    "probe tsnest = tsalias.one { m = n }\n");
+	put("b.stp", "private function hidden() { return 1 } function usehidden() { return hidden() }\n");
+	put("bad.stp", "function broken( { \n");
+	put("m.stpm", "@define tsmacro %( (1 + 2) %)\n");
+}
+
+static void remove_tapsets(void)
+{
+	const char *names[] = { "a.stp", "b.stp", "bad.stp", "m.stpm" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/%s", tapdir, names[i]);
+		unlink(path);
+	}
+	rmdir(tapdir);
+}
+
 static void run_one(const char *text, FILE *null)
 {
+	const char *dirs[] = { tapdir };
 	const char *args[] = { "5+5", "str" };
 	struct compile_opts o = {
 		.script_text = text, .script_name = "fuzz.stp",
@@ -116,6 +160,12 @@ static void run_one(const char *text, FILE *null)
 		.kernel_release = "6.1.0-56-amd64", .arch = "x86_64",
 		.unoptimized = next_rand() % 4 == 0,
 	};
+	if (next_rand() % 4 == 0) {
+		o.no_tapsets = false;
+		o.include_dirs = dirs;
+		o.ninclude_dirs = 1;
+		o.tapset_default = "/nonexistent-bytetap-tapsets";
+	}
 	struct compiler *cc = compiler_new(&o);
 	struct script *s = parse_script(cc);
 	if (s) {
@@ -141,10 +191,12 @@ int main(void)
 	long runs = 0;
 	const size_t nseeds = sizeof(seeds) / sizeof(seeds[0]);
 
+	make_tapsets();
 	/* the seeds themselves must be valid */
 	for (size_t i = 0; i < nseeds; i++) {
 		const char *args[] = { "5+5", "str" };
-		struct fe_opts fo = { .pass = 2, .args = args, .nargs = 2 };
+		struct fe_opts fo = { .pass = 2, .args = args, .nargs = 2,
+				      .tapsets = tapdir };
 		struct fe_result r = fe_run_opts(seeds[i], &fo);
 		CHECK_INT(r.rc, 0, "seed script compiles");
 		if (r.rc)
@@ -169,6 +221,7 @@ int main(void)
 		runs++;
 	}
 	fclose(null);
+	remove_tapsets();
 	printf("# %ld random/mutated scripts\n", runs);
 	CHECK(runs > 0, "survived random and mutated scripts");
 	return check_done();

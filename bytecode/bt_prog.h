@@ -208,6 +208,21 @@ enum bt_limit_flags {
 #define BT_DEF_MAXSKIPPED	100
 #define BT_DEF_HIST_ELISION	2
 
+static inline struct bt_limits bt_default_limits(void)
+{
+	struct bt_limits l = {
+		.maxaction = BT_DEF_MAXACTION,
+		.maxnesting = BT_DEF_MAXNESTING,
+		.maxstringlen = BT_DEF_MAXSTRINGLEN,
+		.maxmapentries = BT_DEF_MAXMAPENTRIES,
+		.maxerrors = BT_DEF_MAXERRORS,
+		.maxskipped = BT_DEF_MAXSKIPPED,
+		.hist_elision = BT_DEF_HIST_ELISION,
+	};
+
+	return l;
+}
+
 /* Hard caps a host enforces whatever the program asks for. */
 #define BT_CAP_MAXSTRINGLEN	4096
 #define BT_CAP_MAXNESTING	256

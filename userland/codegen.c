@@ -79,25 +79,7 @@ static void cg_error(struct gen *g, const struct token *tok, const char *msg)
 	g->errors++;
 }
 
-static int tmp_r(struct fn *f)
-{
-	int r = f->top_r++;
-
-	if (f->top_r > f->max_r)
-		f->max_r = f->top_r;
-	return r;
-}
-
-static int tmp_s(struct fn *f)
-{
-	int s = f->top_s++;
-
-	if (f->top_s > f->max_s)
-		f->max_s = f->top_s;
-	return s;
-}
-
-/* A block of n consecutive int (or string) registers. */
+/* A block of n consecutive int (or string) registers above those in use. */
 static int block_r(struct fn *f, int n)
 {
 	int base = f->top_r;
@@ -116,6 +98,16 @@ static int block_s(struct fn *f, int n)
 	if (f->top_s > f->max_s)
 		f->max_s = f->top_s;
 	return base;
+}
+
+static int tmp_r(struct fn *f)
+{
+	return block_r(f, 1);
+}
+
+static int tmp_s(struct fn *f)
+{
+	return block_s(f, 1);
 }
 
 static uint32_t emit(struct fn *f, unsigned op, unsigned x, unsigned a,

@@ -110,14 +110,7 @@ int options_parse(struct options *o, int argc, char **argv)
 	defs.interruptible = 1;
 	o->last_pass = 5;
 	o->runtime = RUNTIME_KERNEL;
-	o->limits = (struct bt_limits){
-		.maxnesting = BT_DEF_MAXNESTING,
-		.maxstringlen = BT_DEF_MAXSTRINGLEN,
-		.maxmapentries = BT_DEF_MAXMAPENTRIES,
-		.maxerrors = BT_DEF_MAXERRORS,
-		.maxskipped = BT_DEF_MAXSKIPPED,
-		.hist_elision = BT_DEF_HIST_ELISION,
-	};
+	o->limits = bt_default_limits();	/* maxaction: finish_limits() */
 	opterr = 0;
 	/* '+': the first non-option is the script; what follows is its args */
 	while ((c = getopt_long(argc, argv, "+e:p:o:D:T:c:x:I:vwuh", long_opts, NULL)) != -1) {

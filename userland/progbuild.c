@@ -45,15 +45,7 @@ struct progbuild *pb_new(void)
 	struct progbuild *pb = xcalloc(1, sizeof(*pb));
 
 	pb_str(pb, "");		/* offset 0 is the empty string */
-	pb->limits = (struct bt_limits){
-		.maxaction = BT_DEF_MAXACTION,
-		.maxnesting = BT_DEF_MAXNESTING,
-		.maxstringlen = BT_DEF_MAXSTRINGLEN,
-		.maxmapentries = BT_DEF_MAXMAPENTRIES,
-		.maxerrors = BT_DEF_MAXERRORS,
-		.maxskipped = BT_DEF_MAXSKIPPED,
-		.hist_elision = BT_DEF_HIST_ELISION,
-	};
+	pb->limits = bt_default_limits();
 	return pb;
 }
 

@@ -81,6 +81,9 @@ asan: bin/bytetap-asan $(UNIT_BIN_SAN)
 
 unit: $(UNIT_BIN) $(UNIT_BIN_SAN)
 
+# Kernels with module BTF (6.12) run pahole on the module; without it, skip BTF.
+NO_BTF := $(if $(shell command -v pahole 2>/dev/null),,CONFIG_DEBUG_INFO_BTF_MODULES=)
+
 # vm-module/bytetap.ko, by kbuild (see ./Kbuild) against KDIR.  Without
 # kernel headers this says so and succeeds: the user-space parts stand alone.
 module:
@@ -89,7 +92,7 @@ module:
 	elif [ ! -f $(KDIR)/Makefile ]; then \
 	  echo "bytetap: KDIR=$(KDIR) is not a kernel build tree; built the user-space parts only, not vm-module/bytetap.ko"; \
 	else \
-	  $(MAKE) -C $(KDIR) M=$(CURDIR) modules || exit 1; \
+	  $(MAKE) -C $(KDIR) M=$(CURDIR) $(NO_BTF) modules || exit 1; \
 	fi
 
 check: bin/bytetap bin/bytetap-asan unit

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bt_map.c - fixed-capacity hash tables with insertion order (bt_map.h).
+ * bt_map.c - fixed-capacity open-addressing hash tables with insertion
+ * order (bt_map.h).
  */
 #include "bt_map.h"
 #include "bt_util.h"
 
 #define GOLDEN	0x9e3779b97f4a7c15ull
+#define NONE	0xffffffffu
 
 static uint32_t value_size(const struct bt_map_decl *decl, uint32_t slen,
 			   uint32_t stat_size)
@@ -33,52 +35,79 @@ static void count_keys(const struct bt_map_decl *decl, uint32_t *nik, uint32_t *
 	}
 }
 
+/* Offsets in an entry: the hash (maps with a string key), keys, value. */
+struct layout {
+	uint32_t nik, nsk, ikoff, soff, voff, esize;
+};
+
+static void layout(const struct bt_map_decl *decl, uint32_t slen,
+		   uint32_t stat_size, struct layout *l)
+{
+	count_keys(decl, &l->nik, &l->nsk);
+	l->ikoff = (uint32_t)sizeof(struct bt_ment) + (l->nsk ? 8 : 0);
+	l->soff = l->ikoff + l->nik * 8;
+	l->voff = (uint32_t)(l->soff + BT_ALIGN8((size_t)l->nsk * slen));
+	l->esize = l->voff + value_size(decl, slen, stat_size);
+}
+
 uint32_t bt_map_entry_size(const struct bt_map_decl *decl, uint32_t slen,
 			   uint32_t stat_size)
 {
-	uint32_t nik, nsk;
+	struct layout l;
 
-	count_keys(decl, &nik, &nsk);
-	return (uint32_t)(sizeof(struct bt_ment) + nik * 8 +
-			  BT_ALIGN8((size_t)nsk * slen) +
-			  value_size(decl, slen, stat_size));
+	layout(decl, slen, stat_size, &l);
+	return l.esize;
 }
 
-static uint32_t nbuckets_for(uint32_t cap)
+/* The power of two >= cap * 5/4 (so > cap), at least 2; log2 in *bits. */
+static uint32_t nslots_for(uint32_t cap, uint32_t *bits)
 {
-	uint32_t n = 1;
+	uint64_t want = (uint64_t)cap + ((uint64_t)cap + 3) / 4;
+	uint32_t n = 2, b = 1;
 
-	while (n < cap && n < (1u << 31))
+	while (n < want && n < (1u << 29)) {
 		n <<= 1;
+		b++;
+	}
+	if (bits)
+		*bits = b;
 	return n;
 }
 
 uint64_t bt_map_mem_size(const struct bt_map_decl *decl, uint32_t cap,
 			 uint32_t slen, uint32_t stat_size)
 {
-	uint64_t heads = BT_ALIGN8((uint64_t)nbuckets_for(cap) * 4);
+	uint64_t n = nslots_for(cap, NULL);
 
-	return heads + (uint64_t)cap * bt_map_entry_size(decl, slen, stat_size);
+	return n * bt_map_entry_size(decl, slen, stat_size) + BT_ALIGN8(n * 2);
 }
 
 void bt_map_init(struct bt_map *m, const struct bt_map_decl *decl, uint32_t cap,
 		 uint32_t slen, const struct bt_stat_shape *shape, void *mem)
 {
-	uint32_t nik, nsk, i, ni = 0, ns = 0;
-	uint32_t nb = nbuckets_for(cap);
+	uint32_t bits, i, ni = 0, ns = 0;
+	uint32_t n = nslots_for(cap, &bits);
+	struct layout l;
 
 	bt_memset(m, 0, sizeof(*m));
-	count_keys(decl, &nik, &nsk);
-	m->heads = mem;
-	m->ents = (uint8_t *)mem + BT_ALIGN8((size_t)nb * 4);
+	layout(decl, slen, shape ? shape->size : 0, &l);
+	m->ents = mem;
+	m->maxd = (uint16_t *)((uint8_t *)mem + (size_t)n * l.esize);
 	m->cap = cap;
-	m->mask = nb - 1;
+	m->nslots = n;
+	m->mask = n - 1;
+	m->bits = (uint8_t)bits;
+	m->hshift = (uint8_t)(64 - bits);
+	m->step = (n >> 3) | 1;
+	m->jmask = bits > 4 ? (n >> 4) - 1 : 0;
+	m->jshift = (uint8_t)(bits > 5 ? 64 - (bits - 4) : 63);
 	m->slen = slen;
-	m->nik = (uint16_t)nik;
-	m->nsk = (uint16_t)nsk;
-	m->soff = (uint32_t)(sizeof(struct bt_ment) + nik * 8);
-	m->voff = (uint32_t)(m->soff + BT_ALIGN8((size_t)nsk * slen));
-	m->esize = bt_map_entry_size(decl, slen, shape ? shape->size : 0);
+	m->nik = (uint16_t)l.nik;
+	m->nsk = (uint16_t)l.nsk;
+	m->ikoff = l.ikoff;
+	m->soff = l.soff;
+	m->voff = l.voff;
+	m->esize = l.esize;
 	m->vkind = decl->val_kind;
 	m->flags = decl->flags;
 	m->nkeys = decl->nkeys;
@@ -90,16 +119,15 @@ void bt_map_init(struct bt_map *m, const struct bt_map_decl *decl, uint32_t cap,
 }
 
 /*
- * The hash of a key tuple.  Integers: a multiply-xorshift per key (the
- * common single-integer key costs one multiply); strings: FNV-1a.
+ * The hash of a key tuple (any shape; one-integer-key maps place keys
+ * with bt_map_home1() instead).  Integers: a multiply-xorshift per key;
+ * strings: FNV-1a.
  */
 uint32_t bt_map_hash(const struct bt_map *m, const int64_t *ik, const char *sk)
 {
 	uint64_t h = GOLDEN;
 	uint32_t i;
 
-	if (m->nik == 1 && m->nsk == 0)
-		return bt_map_hash1(ik[0]);
 	for (i = 0; i < m->nik; i++) {
 		h = (h ^ (uint64_t)ik[i]) * GOLDEN;
 		h ^= h >> 29;
@@ -117,12 +145,62 @@ uint32_t bt_map_hash(const struct bt_map *m, const int64_t *ik, const char *sk)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
-static int keys_eq(const struct bt_map *m, struct bt_ment *e, const int64_t *ik,
-		   const char *sk)
+static inline struct bt_ment *slot(const struct bt_map *m, uint32_t s)
+{
+	return (struct bt_ment *)(m->ents + (size_t)(s & m->mask) * m->esize);
+}
+
+/* The stored hash of a map with a string key. */
+static inline uint32_t *ent_hash(struct bt_ment *e)
+{
+	return (uint32_t *)(e + 1);
+}
+
+/* The home slot of a key tuple; *h: its hash (maps with a string key). */
+static inline uint32_t home_of(const struct bt_map *m, const int64_t *ik,
+			       const char *sk, uint32_t *h)
+{
+	if (bt_map_is_i1(m)) {
+		*h = 0;
+		return bt_map_home1(m, ik[0]);
+	}
+	*h = bt_map_hash(m, ik, sk);
+	return *h & m->mask;
+}
+
+/* The home slot of the key of a live entry. */
+static inline uint32_t ent_home(const struct bt_map *m, struct bt_ment *e)
+{
+	if (bt_map_is_i1(m))
+		return bt_map_home1(m, bt_ment_ik(m, e)[0]);
+	if (m->nsk)
+		return *ent_hash(e) & m->mask;
+	return bt_map_hash(m, bt_ment_ik(m, e), NULL) & m->mask;
+}
+
+/*
+ * How far past home a key living there may be: maxd[home], looked up only
+ * when the home slot says there is such a key (BT_MENT_FAR), so that the
+ * common case reads one slot and nothing else.
+ */
+static inline uint32_t stretch(const struct bt_map *m, uint32_t home)
+{
+	uint32_t n;
+
+	if (!(slot(m, home)->next & BT_MENT_FAR))
+		return 0;
+	n = m->maxd[home & m->mask];
+	return n >= BT_MAP_MAXD_SAT || n > m->mask ? m->mask : n;
+}
+
+static int keys_eq(const struct bt_map *m, struct bt_ment *e, uint32_t h,
+		   const int64_t *ik, const char *sk)
 {
 	const int64_t *eik = bt_ment_ik(m, e);
 	uint32_t i;
 
+	if (m->nsk && *ent_hash(e) != h)
+		return 0;
 	for (i = 0; i < m->nik; i++)
 		if (eik[i] != ik[i])
 			return 0;
@@ -132,79 +210,145 @@ static int keys_eq(const struct bt_map *m, struct bt_ment *e, const int64_t *ik,
 	return 1;
 }
 
-static struct bt_ment *find_h(const struct bt_map *m, uint32_t h,
-			      const int64_t *ik, const char *sk)
+struct bt_ment *bt_map_find1_slow(const struct bt_map *m, int64_t k)
 {
-	uint32_t i = m->heads[h & m->mask];
-	uint32_t guard = m->cap;
+	uint32_t home = bt_map_home1(m, k), n = stretch(m, home), d;
 
-	while (i && i <= m->cap && guard--) {
-		struct bt_ment *e = bt_map_ent(m, i);
+	for (d = 0; d <= n; d++) {
+		struct bt_ment *e = slot(m, home + d);
 
-		if (e->hash == h && keys_eq(m, e, ik, sk))
+		if (*(const int64_t *)(e + 1) == k && bt_ment_live(e))
 			return e;
-		i = e->hnext;
 	}
 	return NULL;
+}
+
+/* The slot (index + 1) holding this key, or 0. */
+static uint32_t find_idx(const struct bt_map *m, const int64_t *ik, const char *sk)
+{
+	uint32_t h, home, n, d;
+	int i1 = bt_map_is_i1(m);
+
+	if (!m->count)
+		return 0;
+	home = home_of(m, ik, sk, &h);
+	n = stretch(m, home);
+	for (d = 0; d <= n; d++) {
+		struct bt_ment *e = slot(m, home + d);
+
+		if (bt_ment_live(e) && (i1 ? *(const int64_t *)(e + 1) == ik[0] :
+					keys_eq(m, e, h, ik, sk)))
+			return ((home + d) & m->mask) + 1;
+	}
+	return 0;
 }
 
 struct bt_ment *bt_map_find(const struct bt_map *m, const int64_t *ik,
 			    const char *sk)
 {
-	if (!m->count)
-		return NULL;
-	return find_h(m, bt_map_hash(m, ik, sk), ik, sk);
-}
+	uint32_t idx;
 
-static void unlink_hash(struct bt_map *m, struct bt_ment *e, uint32_t idx)
-{
-	uint32_t *link = &m->heads[e->hash & m->mask];
-	uint32_t guard = m->cap;
-
-	while (*link && *link <= m->cap && guard--) {
-		if (*link == idx) {
-			*link = e->hnext;
-			return;
-		}
-		link = &bt_map_ent(m, *link)->hnext;
-	}
+	if (bt_map_is_i1(m))
+		return m->count ? bt_map_find1(m, ik[0]) : NULL;
+	idx = find_idx(m, ik, sk);
+	return idx ? bt_map_ent(m, idx) : NULL;
 }
 
 static void unlink_list(struct bt_map *m, struct bt_ment *e)
 {
-	if (e->prev && e->prev <= m->cap)
-		bt_map_ent(m, e->prev)->next = e->next;
+	uint32_t p = e->prev, n = e->next & BT_MENT_LINK;
+
+	if (bt_map_valid(m, p)) {
+		struct bt_ment *pe = bt_map_ent(m, p);
+
+		pe->next = (pe->next & ~BT_MENT_LINK) | n;
+	} else {
+		m->head = n;
+	}
+	if (bt_map_valid(m, n))
+		bt_map_ent(m, n)->prev = p;
 	else
-		m->head = e->next;
-	if (e->next && e->next <= m->cap)
-		bt_map_ent(m, e->next)->prev = e->prev;
-	else
-		m->tail = e->prev;
+		m->tail = p;
 }
 
-/* A free entry index + 1, or 0; a full wrap map gives up its oldest. */
-static uint32_t alloc_ent(struct bt_map *m)
+/*
+ * Entry s (a slot index), at distance d past its home, was deleted: if it
+ * was the farthest of its home's keys, shrink maxd[home] to the farthest
+ * one left, so that misses stay short.
+ */
+static void shrink_maxd(struct bt_map *m, uint32_t home, uint32_t d)
+{
+	uint16_t *md = &m->maxd[home];
+
+	if (!d || !(slot(m, home)->next & BT_MENT_FAR) ||
+	    *md != d || *md >= BT_MAP_MAXD_SAT)
+		return;
+	while (d > 0) {
+		struct bt_ment *e = slot(m, home + d - 1);
+
+		if (bt_ment_live(e) && ent_home(m, e) == home)
+			break;
+		d--;
+	}
+	if (d > 1) {
+		*md = (uint16_t)(d - 1);
+	} else {
+		*md = 0;
+		slot(m, home)->next &= ~BT_MENT_FAR;
+	}
+}
+
+/* A key of home now lies d slots past it. */
+static void raise_maxd(struct bt_map *m, uint32_t home, uint32_t d)
+{
+	uint16_t *md = &m->maxd[home];
+
+	if (d <= *md)
+		return;
+	if (d >= BT_MAP_MAXD_SAT) {
+		*md = BT_MAP_MAXD_SAT;
+		m->sat = 1;
+	} else {
+		*md = (uint16_t)d;
+	}
+	slot(m, home)->next |= BT_MENT_FAR;
+}
+
+/* Delete the live entry in slot idx1 - 1. */
+static void delete_at(struct bt_map *m, uint32_t idx)
+{
+	struct bt_ment *e = bt_map_ent(m, idx);
+	uint32_t home = ent_home(m, e);
+
+	unlink_list(m, e);
+	/*
+	 * The slot is free now.  Its successor link stays (without the live
+	 * bit) so that an iterator standing on it goes on where it would have.
+	 */
+	e->next &= ~BT_MENT_LIVE;
+	e->prev = 0;
+	if (m->count)
+		m->count--;
+	shrink_maxd(m, home, (idx - 1 - home) & m->mask);
+}
+
+void bt_map_delete_ent(struct bt_map *m, struct bt_ment *e)
 {
 	uint32_t idx;
 
-	if (m->freel && m->freel <= m->cap) {
-		idx = m->freel;
-		m->freel = bt_map_ent(m, idx)->next;
-		return idx;
-	}
-	if (m->nfresh < m->cap)
-		return ++m->nfresh;
-	if ((m->flags & BT_MAP_WRAP) && m->head && m->head <= m->cap) {
-		struct bt_ment *e;
+	if ((uint8_t *)e < m->ents)
+		return;
+	idx = bt_map_idx(m, e);
+	if (bt_map_valid(m, idx) && bt_map_ent(m, idx) == e && bt_ment_live(e))
+		delete_at(m, idx);
+}
 
-		idx = m->head;
-		e = bt_map_ent(m, idx);
-		unlink_hash(m, e, idx);
-		unlink_list(m, e);
-		m->count--;
-		return idx;
-	}
-	return 0;
+void bt_map_delete(struct bt_map *m, const int64_t *ik, const char *sk)
+{
+	uint32_t idx = find_idx(m, ik, sk);
+
+	if (idx)
+		delete_at(m, idx);
 }
 
 static void clear_value(struct bt_map *m, struct bt_ment *e)
@@ -222,86 +366,88 @@ static void clear_value(struct bt_map *m, struct bt_ment *e)
 struct bt_ment *bt_map_insert(struct bt_map *m, const int64_t *ik, const char *sk,
 			      int *inserted)
 {
-	uint32_t h = bt_map_hash(m, ik, sk);
-	struct bt_ment *e = m->count ? find_h(m, h, ik, sk) : NULL;
-	uint32_t idx, i, *head;
+	uint32_t h, home = home_of(m, ik, sk, &h);
+	uint32_t n, d, fd = NONE, idx, i;
+	int i1 = bt_map_is_i1(m);
+	struct bt_ment *e;
 
 	if (inserted)
 		*inserted = 0;
-	if (e)
-		return e;
-	idx = alloc_ent(m);
-	if (!idx)
-		return NULL;
+	n = stretch(m, home);
+	/* the key's own stretch: the key itself, or the first free slot */
+	for (d = 0; d <= n; d++) {
+		e = slot(m, home + d);
+		if (!bt_ment_live(e)) {
+			if (fd == NONE)
+				fd = d;
+		} else if (i1 ? *(const int64_t *)(e + 1) == ik[0] :
+			   keys_eq(m, e, h, ik, sk)) {
+			return e;
+		}
+	}
+	if (m->count >= m->cap) {
+		/* full: a wrapping map drops its oldest entry */
+		uint32_t old = bt_map_first(m);
+
+		if (!(m->flags & BT_MAP_WRAP) || !old ||
+		    !bt_ment_live(bt_map_ent(m, old)))
+			return NULL;
+		delete_at(m, old);
+		if (fd == NONE && ((old - 1 - home) & m->mask) <= n)
+			fd = (old - 1 - home) & m->mask;
+	}
+	if (fd == NONE) {
+		/* past the stretch: the first free slot, which extends it */
+		for (d = n + 1; d <= m->mask; d++) {
+			if (!bt_ment_live(slot(m, home + d))) {
+				fd = d;
+				break;
+			}
+		}
+		if (fd == NONE)
+			return NULL;	/* only if count lies */
+	}
+	if (fd)		/* (the eviction may have shrunk maxd[home] below n) */
+		raise_maxd(m, home, fd);
+	idx = ((home + fd) & m->mask) + 1;
 	e = bt_map_ent(m, idx);
-	e->hash = h;
-	if (m->nik)
-		bt_memcpy(bt_ment_ik(m, e), ik, (size_t)m->nik * 8);
+	if (m->nsk)
+		*ent_hash(e) = h;
+	for (i = 0; i < m->nik; i++)
+		bt_ment_ik(m, e)[i] = ik[i];
 	for (i = 0; i < m->nsk; i++)
 		bt_strlcpy(bt_ment_sk(m, e, i), sk + (size_t)i * m->slen, m->slen);
 	clear_value(m, e);
-	head = &m->heads[h & m->mask];
-	e->hnext = *head;
-	*head = idx;
-	e->next = 0;
-	e->prev = m->tail;
-	if (m->tail && m->tail <= m->cap)
-		bt_map_ent(m, m->tail)->next = idx;
-	else
-		m->head = idx;
-	m->tail = idx;
-	m->count++;
+	bt_map_append(m, e, idx);
 	if (inserted)
 		*inserted = 1;
 	return e;
 }
 
-void bt_map_delete_ent(struct bt_map *m, struct bt_ment *e)
-{
-	uint32_t idx = bt_map_idx(m, e);
-
-	unlink_hash(m, e, idx);
-	unlink_list(m, e);
-	/*
-	 * e->next becomes the free-list link: an iterator standing on e
-	 * saved its successor before the loop body ran (ITNEXT), and a stale
-	 * one only ever follows in-range indexes.
-	 */
-	e->prev = 0;
-	e->next = m->freel;
-	m->freel = idx;
-	m->count--;
-}
-
-void bt_map_delete(struct bt_map *m, const int64_t *ik, const char *sk)
-{
-	struct bt_ment *e = bt_map_find(m, ik, sk);
-
-	if (e)
-		bt_map_delete_ent(m, e);
-}
-
 void bt_map_clear(struct bt_map *m)
 {
-	uint32_t nb = m->mask + 1;
+	uint32_t i = bt_map_first(m), guard = m->count;
 
-	if (m->count < nb / 8) {
-		/* few entries: zero only their chains */
-		uint32_t i = m->head, guard = m->count;
+	/*
+	 * maxd is exact, so only the homes of live keys can have one > 0
+	 * (unless one saturated: then all of maxd goes; a BT_MENT_FAR left
+	 * on a slot is only a hint to look at maxd).
+	 */
+	while (i && guard--) {
+		struct bt_ment *e = bt_map_ent(m, i);
+		uint32_t home = ent_home(m, e);
 
-		while (i && i <= m->cap && guard--) {
-			struct bt_ment *e = bt_map_ent(m, i);
-
-			m->heads[e->hash & m->mask] = 0;
-			i = e->next;
-		}
-	} else {
-		bt_memset(m->heads, 0, (size_t)nb * 4);
+		i = bt_map_next(m, i);
+		e->next &= ~(BT_MENT_LIVE | BT_MENT_LINK);
+		e->prev = 0;
+		m->maxd[home] = 0;
+		slot(m, home)->next &= ~BT_MENT_FAR;
 	}
+	if (m->sat)
+		bt_memset(m->maxd, 0, (size_t)m->nslots * 2);
 	m->count = 0;
 	m->head = m->tail = 0;
-	m->freel = 0;
-	m->nfresh = 0;
+	m->sat = 0;
 }
 
 int64_t bt_map_key_int(const struct bt_map *m, struct bt_ment *e, uint32_t pos)
@@ -356,24 +502,31 @@ static int after(const struct bt_map *m, const struct sort_spec *sp,
 	return sp->desc ? x < y : x > y;
 }
 
-#define NEXT(i) (bt_map_ent(m, (i))->next)
+/* i is a live entry: set its successor */
+static inline void set_next(struct bt_map *m, uint32_t i, uint32_t n)
+{
+	struct bt_ment *e = bt_map_ent(m, i);
+
+	e->next = (e->next & ~BT_MENT_LINK) | n;
+}
 
 /*
  * Bottom-up merge sort of the order list (Simon Tatham's, which is also
  * SystemTap's _stp_map_sort): stable, no extra memory, no recursion,
- * about log2(count) passes of count steps.
+ * about log2(count) passes of count steps.  Links are range-checked as
+ * they are read (bt_map_next()), and a pass stops after count elements.
  */
 void bt_map_sort(struct bt_map *m, uint32_t col, int desc, unsigned int agg)
 {
 	struct sort_spec sp = { col, desc, agg, 0 };
-	uint32_t list = m->head, insize, prev, i, n;
+	uint32_t list = bt_map_first(m), insize, prev, i, n;
 
 	if (m->count < 2 || col > m->nkeys)
 		return;
 	if (col > 0)
 		sp.is_str = m->kkind[col - 1] == BT_KIND_STR;
 	for (insize = 1; insize && insize < 2 * m->count; insize *= 2) {
-		uint32_t p = list, tail = 0, nmerges = 0;
+		uint32_t p = list, tail = 0, nmerges = 0, done = 0;
 
 		list = 0;
 		while (p) {
@@ -382,37 +535,39 @@ void bt_map_sort(struct bt_map *m, uint32_t col, int desc, unsigned int agg)
 			nmerges++;
 			while (psize < insize && q) {
 				psize++;
-				q = NEXT(q);
+				q = bt_map_next(m, q);
 			}
 			while (psize > 0 || (qsize > 0 && q)) {
 				uint32_t e;
 
 				if (psize && (!qsize || !q || !after(m, &sp, p, q))) {
 					e = p;
-					p = NEXT(p);
+					p = bt_map_next(m, p);
 					psize--;
 				} else {
 					e = q;
-					q = NEXT(q);
+					q = bt_map_next(m, q);
 					qsize--;
 				}
 				if (tail)
-					NEXT(tail) = e;
+					set_next(m, tail, e);
 				else
 					list = e;
 				tail = e;
+				if (++done >= m->count)
+					psize = qsize = q = 0;	/* a longer list lies */
 			}
 			p = q;
 		}
 		if (tail)
-			NEXT(tail) = 0;
+			set_next(m, tail, 0);
 		if (nmerges <= 1)
 			break;
 	}
 	/* rebuild the back links */
 	prev = 0;
 	n = 0;
-	for (i = list; i && n < m->count; i = NEXT(i), n++) {
+	for (i = list; i && n < m->count; i = bt_map_next(m, i), n++) {
 		bt_map_ent(m, i)->prev = prev;
 		prev = i;
 	}

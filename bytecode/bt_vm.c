@@ -1056,10 +1056,14 @@ dispatch:
 
 	CASE(MGET) {
 		struct bt_map *m = MAP0(in->b);
-		struct bt_ment *e = bt_map_is_i1(m) ? bt_map_find1(m, RC) :
-				    bt_map_find(m, KEYS);
 
-		RA = e ? *(int64_t *)bt_ment_val(m, e) : 0;
+		if (bt_map_is_i1(m)) {
+			RA = bt_map_get1(m, RC);
+		} else {
+			struct bt_ment *e = bt_map_find(m, KEYS);
+
+			RA = e ? *(int64_t *)bt_ment_val(m, e) : 0;
+		}
 		in += 2;
 		NEXT();
 	}
@@ -1076,10 +1080,9 @@ dispatch:
 	}
 	CASE(MSET) {
 		struct bt_map *m = MAP0(in->b);
-		struct bt_ment *e = bt_map_is_i1(m) ? bt_map_find1(m, RC) : NULL;
+		struct bt_ment *e = bt_map_is_i1(m) ? bt_map_insert1(m, RC) :
+				    bt_map_insert(m, KEYS, NULL);
 
-		if (!e)
-			e = bt_map_insert(m, KEYS, NULL);
 		if (bt_unlikely(!e)) {
 			overflow(ctx, &prog->maps[in->b]);
 			RAISE_SET();
@@ -1102,11 +1105,10 @@ dispatch:
 	}
 	CASE(MADD) {
 		struct bt_map *m = MAP0(in->b);
-		struct bt_ment *e = bt_map_is_i1(m) ? bt_map_find1(m, RC) : NULL;
+		struct bt_ment *e = bt_map_is_i1(m) ? bt_map_insert1(m, RC) :
+				    bt_map_insert(m, KEYS, NULL);
 		int64_t *v;
 
-		if (!e)
-			e = bt_map_insert(m, KEYS, NULL);
 		if (bt_unlikely(!e)) {
 			overflow(ctx, &prog->maps[in->b]);
 			RAISE_SET();
@@ -1138,8 +1140,8 @@ dispatch:
 		struct bt_mvar *mv = MV(in->b);
 		struct bt_map *m = &mv->inst[ctx->cpu];
 		struct bt_ment *e = m->nkeys == 0 ?
-				    (m->head ? bt_map_ent(m, m->head) : NULL) :
-				    bt_map_is_i1(m) ? bt_map_find1(m, RC) : NULL;
+				    (bt_map_first(m) ? bt_map_ent(m, bt_map_first(m)) : NULL) :
+				    bt_map_is_i1(m) ? bt_map_hit1(m, RC) : NULL;
 
 		if (!e)
 			e = bt_map_insert(m, KEYS, NULL);
@@ -1230,7 +1232,7 @@ dispatch:
 	CASE(ITKEY) {
 		struct bt_iter *it = &fp->it[in->b];
 
-		RA = it->m && it->cur && it->cur <= it->m->cap ?
+		RA = it->m && bt_map_valid(it->m, it->cur) ?
 		     bt_map_key_int(it->m, bt_map_ent(it->m, it->cur), in->c) : 0;
 		in++;
 		NEXT();
@@ -1238,7 +1240,7 @@ dispatch:
 	CASE(ITKEYS) {
 		struct bt_iter *it = &fp->it[in->b];
 
-		bt_strlcpy(SR(in->a), it->m && it->cur && it->cur <= it->m->cap ?
+		bt_strlcpy(SR(in->a), it->m && bt_map_valid(it->m, it->cur) ?
 			   bt_map_key_str(it->m, bt_map_ent(it->m, it->cur), in->c) : "",
 			   slen);
 		in++;
@@ -1247,7 +1249,7 @@ dispatch:
 	CASE(ITVAL) {
 		struct bt_iter *it = &fp->it[in->b];
 
-		RA = it->m && it->cur && it->cur <= it->m->cap &&
+		RA = it->m && bt_map_valid(it->m, it->cur) &&
 		     it->m->vkind == BT_KIND_INT ?
 		     *(int64_t *)bt_ment_val(it->m, bt_map_ent(it->m, it->cur)) : 0;
 		in++;
@@ -1256,7 +1258,7 @@ dispatch:
 	CASE(ITVALS) {
 		struct bt_iter *it = &fp->it[in->b];
 
-		bt_strlcpy(SR(in->a), it->m && it->cur && it->cur <= it->m->cap &&
+		bt_strlcpy(SR(in->a), it->m && bt_map_valid(it->m, it->cur) &&
 			   it->m->vkind == BT_KIND_STR ?
 			   (const char *)bt_ment_val(it->m, bt_map_ent(it->m, it->cur)) : "",
 			   slen);

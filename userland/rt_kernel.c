@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,6 +238,49 @@ static void drain(struct rk *k)
 			continue;
 		return;		/* 0: EOF; EAGAIN: nothing more now */
 	}
+}
+
+/*
+ * START and STOP run the begin and end probes inside the ioctl; their
+ * output goes to the rings while the ioctl runs.  So issue the ioctl from
+ * a second thread and keep reading here, or a large end-of-run report
+ * would overflow a ring.
+ */
+struct ioc_job {
+	int fd;
+	unsigned long cmd;
+	void *arg;
+	int rc;
+	int err;
+	int done;
+};
+
+static void *ioc_thread(void *p)
+{
+	struct ioc_job *j = p;
+
+	j->rc = ioctl(j->fd, j->cmd, j->arg);
+	j->err = errno;
+	__atomic_store_n(&j->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static int ioctl_draining(struct rk *k, unsigned long cmd, void *arg)
+{
+	struct ioc_job j = { .fd = k->fd, .cmd = cmd, .arg = arg };
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, ioc_thread, &j) != 0)
+		return ioctl(k->fd, cmd, arg);
+	while (!__atomic_load_n(&j.done, __ATOMIC_ACQUIRE)) {
+		struct pollfd pfd = { .fd = k->fd, .events = POLLIN };
+
+		if (poll(&pfd, 1, 10) > 0 && (pfd.revents & POLLIN))
+			drain(k);
+	}
+	pthread_join(t, NULL);
+	errno = j.err;
+	return j.rc;
 }
 
 /* Fork CMD, held until START has run the begin probes. */
@@ -494,14 +538,14 @@ int rt_kernel_run(const struct bt_prog *prog, const void *blob, size_t size,
 		goto out;
 	k.out = output_new(prog, stdout, stderr);
 	k.buf = xmalloc(READ_BUF);
-	if (ioctl(k.fd, BT_IOC_START, &start) != 0) {
+	if (ioctl_draining(&k, BT_IOC_START, &start) != 0) {
 		fprintf(stderr, "ERROR: cannot start the session: %s\n", strerror(errno));
 		goto out;
 	}
 	drain(&k);
 	end_command(&k, 1);
 	main_loop(&k);
-	if (ioctl(k.fd, BT_IOC_STOP, &stop) != 0)
+	if (ioctl_draining(&k, BT_IOC_STOP, &stop) != 0)
 		fprintf(stderr, "ERROR: cannot stop the session: %s\n", strerror(errno));
 	drain(&k);
 	fflush(stdout);

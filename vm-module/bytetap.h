@@ -73,7 +73,8 @@ struct btk_cpu {
 	struct btk_sess *sess;
 	struct bt_ctx *ctx;
 	int busy;		/* a handler runs on this CPU */
-	u32 cpu;
+	bool process;		/* the slot of begin/end/error probes */
+	u32 cpu;		/* CPU number; the process slot: ncpus */
 	struct btk_ring ring;
 	/* the probe being run, for the host builtins */
 	struct pt_regs *regs;
@@ -134,7 +135,9 @@ struct btk_sess {
 	u64 mem;			/* bytes allocated */
 
 	u32 ncpus;			/* nr_cpu_ids */
-	struct btk_cpu **cpus;		/* [ncpus], NULL for impossible CPUs */
+	u32 nslots;			/* ncpus + 1: the CPUs and the process slot */
+	struct btk_cpu **cpus;		/* [nslots], NULL for impossible CPUs;
+					 * [ncpus] runs begin/end/error probes */
 	u32 ring_size;
 
 	atomic_t *glocks;		/* [nglobals] */
@@ -147,7 +150,9 @@ struct btk_sess {
 	struct btk_timer *timers;	/* timer.* then profile x ncpus */
 	u32 ntimers;
 
-	wait_queue_head_t wq;
+	wait_queue_head_t wq;		/* readers */
+	wait_queue_head_t space_wq;	/* the process slot waiting for ring space */
+	bool no_reader;			/* ... gave up waiting once: drop from now on */
 	struct timer_list wake_timer;
 	bool wake_timer_on;
 	struct irq_work exit_work;
@@ -179,11 +184,9 @@ void btk_request_exit(struct btk_sess *s, bool error);
 int btk_kprobe_pre(struct kprobe *kp, struct pt_regs *regs);
 int btk_kretprobe_handler(struct kretprobe_instance *ri, struct pt_regs *regs);
 enum hrtimer_restart btk_hrtimer_fn(struct hrtimer *hr);
-bool btk_lock_probe(struct btk_sess *s, u32 probe, int tries);
-void btk_unlock_probe(struct btk_sess *s, u32 probe);
 bool btk_trylock(atomic_t *l, bool write);
-void btk_init_exit_work(struct btk_sess *s);
 void btk_unlock(atomic_t *l, bool write);
+void btk_init_exit_work(struct btk_sess *s);
 
 /* host.c: rings */
 int btk_ring_init(struct btk_ring *r, u32 size, int node);

@@ -255,7 +255,6 @@ static const struct file_operations btk_fops = {
 	.poll = btk_poll,
 	.unlocked_ioctl = btk_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 static struct miscdevice btk_misc = {

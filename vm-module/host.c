@@ -20,6 +20,8 @@
 #include <linux/vmalloc.h>
 #include <linux/jiffies.h>
 #include <linux/ptrace.h>
+#include <linux/poll.h>
+#include <linux/wait.h>
 
 #include "bytetap.h"
 #include "bt_builtin.h"
@@ -47,19 +49,42 @@ void btk_ring_free(struct btk_ring *r)
 	r->buf = NULL;
 }
 
+/*
+ * Room for a record of len bytes in this context's ring, or NULL: the VM
+ * counts a drop.  Handlers never wait.  The process slot (begin, end and
+ * error probes, run inside START and STOP with nothing else running) waits
+ * for the reader to make room - up to a second, and only until a wait has
+ * once failed - so that a large end-of-run report is not lost when the
+ * front end reads while STOP runs.
+ */
 void *bt_host_out_reserve(struct bt_ctx *ctx, uint32_t len)
 {
 	struct btk_cpu *c = ctx->host;
 	struct btk_ring *r = &c->ring;
-	u64 head = r->head, tail = smp_load_acquire(&r->tail);
+	u64 head = r->head, tail;
 	u32 pos = head & r->mask, contig = r->size - pos;
 	u32 need = len + 8, total;
 
 	if (unlikely(!r->buf || (len & 7) || need > r->size / 2))
 		return NULL;
 	total = need <= contig ? need : contig + need;
-	if (head + total - tail > r->size)
-		return NULL;	/* full: the VM counts the drop */
+	for (;;) {
+		struct btk_sess *s = c->sess;
+		long w;
+
+		tail = smp_load_acquire(&r->tail);
+		if (head + total - tail <= r->size)
+			break;
+		if (!c->process || s->no_reader)
+			return NULL;	/* full: the VM counts the drop */
+		wake_up_interruptible_poll(&s->wq, EPOLLIN | EPOLLRDNORM);
+		w = wait_event_interruptible_timeout(s->space_wq,
+				head + total - smp_load_acquire(&r->tail) <= r->size, HZ);
+		if (w <= 0) {
+			s->no_reader = true;
+			return NULL;
+		}
+	}
 	if (need > contig) {
 		*(u64 *)(r->buf + pos) = BTK_WRAP_MARK;
 		pos = 0;
@@ -108,7 +133,7 @@ bool btk_rings_nonempty(struct btk_sess *s)
 {
 	u32 i;
 
-	for (i = 0; i < s->ncpus; i++) {
+	for (i = 0; i < s->nslots; i++) {
 		struct btk_cpu *c = s->cpus[i];
 
 		if (c && smp_load_acquire(&c->ring.head) != READ_ONCE(c->ring.tail))
@@ -133,7 +158,7 @@ ssize_t btk_rings_read(struct btk_sess *s, char __user *ubuf, size_t len)
 		struct bt_rec *brec = NULL;
 		u64 bts = 0, bt = 0;
 
-		for (i = 0; i < s->ncpus; i++) {
+		for (i = 0; i < s->nslots; i++) {
 			struct btk_cpu *c = s->cpus[i];
 			struct bt_rec *rec;
 			u64 head, t, ts;
@@ -163,6 +188,8 @@ ssize_t btk_rings_read(struct btk_sess *s, char __user *ubuf, size_t len)
 		used += brec->len;
 		smp_store_release(&best->ring.tail, bt + 8 + brec->len);
 	}
+	if (used && wq_has_sleeper(&s->space_wq))
+		wake_up(&s->space_wq);
 	if (used && copy_to_user(ubuf, s->bounce, used))
 		return -EFAULT;
 	return used;
@@ -360,10 +387,16 @@ int bt_host_builtin(struct bt_ctx *ctx, unsigned int id,
 		*iret = from_kgid_munged(current_user_ns(), current_egid());
 		return 0;
 	case BT_B_EXECNAME:
-		copy_str(sret, sret_cap, current->comm, sizeof(current->comm));
+		if (likely(sret_cap >= TASK_COMM_LEN)) {
+			/* comm may change under us, but always ends in NUL */
+			memcpy(sret, current->comm, TASK_COMM_LEN);
+			sret[TASK_COMM_LEN - 1] = 0;
+		} else {
+			copy_str(sret, sret_cap, current->comm, TASK_COMM_LEN);
+		}
 		return 0;
 	case BT_B_CPU:
-		*iret = smp_processor_id();
+		*iret = raw_smp_processor_id();
 		return 0;
 	case BT_B_TARGET:
 		*iret = c->sess->target;

@@ -42,7 +42,7 @@ static inline u64 btk_cycles(void)
 #endif
 }
 
-bool btk_trylock(atomic_t *l, bool write)
+__always_inline bool btk_trylock(atomic_t *l, bool write)
 {
 	int v, n;
 
@@ -58,7 +58,7 @@ bool btk_trylock(atomic_t *l, bool write)
 	return false;
 }
 
-void btk_unlock(atomic_t *l, bool write)
+__always_inline void btk_unlock(atomic_t *l, bool write)
 {
 	if (write)
 		atomic_set_release(l, 0);
@@ -71,35 +71,53 @@ static inline atomic_t *lock_of(struct btk_sess *s, const struct bt_lock_ref *l)
 	return l->space == BT_LOCK_MAP ? &s->mlocks[l->index] : &s->glocks[l->index];
 }
 
-/* Take every lock probe needs, or none; tries rounds at most. */
-bool btk_lock_probe(struct btk_sess *s, u32 probe, int tries)
+static inline bool lock_ref(struct btk_sess *s, const struct bt_lock_ref *l)
 {
-	const struct bt_probe_decl *pd = &s->prog.probes[probe];
-	const struct bt_lock_ref *l = s->prog.locks + pd->lock_off;
-	u32 n = pd->nlocks, i;
+	return btk_trylock(lock_of(s, l), l->write);
+}
+
+static inline void unlock_ref(struct btk_sess *s, const struct bt_lock_ref *l)
+{
+	btk_unlock(lock_of(s, l), l->write);
+}
+
+/* Take every lock probe needs, or none; tries rounds at most. */
+static noinline bool lock_probe_slow(struct btk_sess *s, const struct bt_lock_ref *l,
+				     u32 n, int tries)
+{
+	u32 i;
 
 	while (tries-- > 0) {
 		for (i = 0; i < n; i++)
-			if (!btk_trylock(lock_of(s, &l[i]), l[i].write))
+			if (!lock_ref(s, &l[i]))
 				break;
 		if (i == n)
 			return true;
 		while (i--)
-			btk_unlock(lock_of(s, &l[i]), l[i].write);
+			unlock_ref(s, &l[i]);
 		if (tries)
 			ndelay(BTK_TRYLOCKDELAY_NS);
 	}
 	return false;
 }
 
-void btk_unlock_probe(struct btk_sess *s, u32 probe)
+/* The common case, one lock free at the first try, inline. */
+static __always_inline bool lock_probe(struct btk_sess *s, const struct bt_probe_decl *pd)
 {
-	const struct bt_probe_decl *pd = &s->prog.probes[probe];
+	const struct bt_lock_ref *l = s->prog.locks + pd->lock_off;
+
+	if (likely(pd->nlocks == 1) && likely(lock_ref(s, l)))
+		return true;
+	return lock_probe_slow(s, l, pd->nlocks, BTK_MAXTRYLOCK);
+}
+
+static __always_inline void unlock_probe(struct btk_sess *s, const struct bt_probe_decl *pd)
+{
 	const struct bt_lock_ref *l = s->prog.locks + pd->lock_off;
 	u32 i = pd->nlocks;
 
 	while (i--)
-		btk_unlock(lock_of(s, &l[i]), l[i].write);
+		unlock_ref(s, &l[i]);
 }
 
 static void btk_exit_work(struct irq_work *w);
@@ -154,6 +172,7 @@ static noinline void lock_skipped(struct btk_sess *s, struct btk_cpu *c)
 void btk_fire(struct btk_sess *s, u32 probe, const struct btk_attach *a,
 	      struct pt_regs *regs)
 {
+	const struct bt_probe_decl *pd;
 	struct btk_cpu *c;
 	u64 t0 = 0;
 	int rc;
@@ -170,17 +189,17 @@ void btk_fire(struct btk_sess *s, u32 probe, const struct btk_attach *a,
 	barrier();
 	if (!s->no_overload)
 		t0 = btk_cycles();
-	if (s->prog.probes[probe].nlocks &&
-	    unlikely(!btk_lock_probe(s, probe, BTK_MAXTRYLOCK))) {
+	pd = &s->prog.probes[probe];
+	if (pd->nlocks && unlikely(!lock_probe(s, pd))) {
 		lock_skipped(s, c);
 		goto done;
 	}
 	c->regs = regs;
 	c->att = a;
-	c->kind = s->prog.probes[probe].kind;
+	c->kind = pd->kind;
 	rc = bt_run_probe(c->ctx, probe);
-	if (s->prog.probes[probe].nlocks)
-		btk_unlock_probe(s, probe);
+	if (pd->nlocks)
+		unlock_probe(s, pd);
 	c->hits++;
 	if (unlikely(rc != BT_RUN_OK))
 		after_run(s, rc);
@@ -205,27 +224,23 @@ out:
 
 /*
  * begin, end and error probes: process context, from START and STOP,
- * while no other handler of this session can run.  Preemption stays off
- * so that the handler has this CPU's context (and statistics partial) to
- * itself.  Returns the bt_run_probe() result.
+ * while no other handler of this session can run (nothing is armed) and
+ * under the session's mutex.  They have a slot of their own (context,
+ * statistics partial, ring), so they need not pin a CPU, and they may wait
+ * for ring space.  Returns the bt_run_probe() result.
  */
 int btk_run_process(struct btk_sess *s, u32 probe)
 {
-	struct btk_cpu *c;
+	struct btk_cpu *c = s->cpus[s->ncpus];
 	int rc;
 
-	preempt_disable();
-	c = s->cpus[smp_processor_id()];
 	c->busy = 1;
-	barrier();
 	c->regs = NULL;
 	c->att = NULL;
 	c->kind = s->prog.probes[probe].kind;
 	rc = bt_run_probe(c->ctx, probe);
 	c->hits++;
-	barrier();
 	c->busy = 0;
-	preempt_enable();
 	if (rc == BT_RUN_ERROR) {
 		if (bt_session_note_error(s->vm))
 			WRITE_ONCE(s->error_state, 1);

@@ -62,6 +62,7 @@ struct btk_sess *btk_sess_new(void)
 	mutex_init(&s->lock);
 	mutex_init(&s->read_lock);
 	init_waitqueue_head(&s->wq);
+	init_waitqueue_head(&s->space_wq);
 	timer_setup(&s->wake_timer, wake_timer_fn, 0);
 	btk_init_exit_work(s);
 	s->state = BT_STATE_OPEN;
@@ -153,7 +154,7 @@ static void free_program(struct btk_sess *s)
 	s->timers = NULL;
 	s->ntimers = 0;
 	if (s->cpus) {
-		for (i = 0; i < s->ncpus; i++) {
+		for (i = 0; i < s->nslots; i++) {
 			if (!s->cpus[i])
 				continue;
 			btk_ring_free(&s->cpus[i]->ring);
@@ -327,7 +328,8 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 
 	/* sizes, against the session cap */
 	s->ncpus = nr_cpu_ids;
-	s->vm_size = bt_session_size(&s->prog, s->ncpus);
+	s->nslots = s->ncpus + 1;
+	s->vm_size = bt_session_size(&s->prog, s->nslots);
 	ctx_size = bt_ctx_size(&s->prog);
 	cpu_size = ALIGN(sizeof(struct btk_cpu), 64) + ctx_size;
 	locks = sizeof(atomic_t) * ((size_t)s->prog.nglobals + s->prog.nmaps + 2);
@@ -338,7 +340,7 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 			ntimers += s->ncpus;
 	}
 	total = (u64)a->blob_len + s->vm_size + locks + BTK_BOUNCE_SIZE +
-		(u64)num_possible_cpus() * (cpu_size + ring) +
+		(u64)(num_possible_cpus() + 1) * (cpu_size + ring) +
 		(u64)ntimers * sizeof(struct btk_timer) +
 		(u64)btk_max_attach * sizeof(void *);
 	rc = -ENOMEM;
@@ -350,7 +352,7 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 	}
 
 	s->vm = vzalloc(s->vm_size);
-	s->cpus = kcalloc(s->ncpus, sizeof(*s->cpus), GFP_KERNEL);
+	s->cpus = kcalloc(s->nslots, sizeof(*s->cpus), GFP_KERNEL);
 	s->glocks = kvcalloc(s->prog.nglobals + 1, sizeof(atomic_t), GFP_KERNEL);
 	s->mlocks = kvcalloc(s->prog.nmaps + 1, sizeof(atomic_t), GFP_KERNEL);
 	s->atts = kvcalloc(btk_max_attach, sizeof(*s->atts), GFP_KERNEL);
@@ -360,22 +362,27 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 	    !s->timers || !s->bounce)
 		goto fail;
 	rc = -EINVAL;
-	if (bt_session_init(s->vm, s->vm_size, &s->prog, s->ncpus) != 0) {
+	if (bt_session_init(s->vm, s->vm_size, &s->prog, s->nslots) != 0) {
 		snprintf(msg, LOGSZ, "cannot lay out the session");
 		goto fail;
 	}
-	for_each_possible_cpu(cpu) {
+	for (cpu = 0; cpu < s->nslots; cpu++) {
+		bool process = cpu == s->ncpus;
+		int node = process ? NUMA_NO_NODE : cpu_to_node(cpu);
 		struct btk_cpu *c;
 
+		if (!process && !cpu_possible(cpu))
+			continue;
 		rc = -ENOMEM;
-		c = vzalloc_node(cpu_size, cpu_to_node(cpu));
+		c = vzalloc_node(cpu_size, node);
 		if (!c)
 			goto fail;
 		s->cpus[cpu] = c;
 		c->sess = s;
 		c->cpu = cpu;
+		c->process = process;
 		c->ctx = (struct bt_ctx *)((u8 *)c + ALIGN(sizeof(*c), 64));
-		if (btk_ring_init(&c->ring, ring, cpu_to_node(cpu)))
+		if (btk_ring_init(&c->ring, ring, node))
 			goto fail;
 		rc = -EINVAL;
 		if (bt_ctx_init(c->ctx, ctx_size, s->vm, cpu, c) != 0) {
@@ -539,7 +546,7 @@ static void unregister_one(struct btk_attach *a)
  * static functions of one name).  When it names another symbol at the same
  * address (an alias: __x64_sys_getpid and __do_sys_getpid), we let kprobes
  * look e->symbol up itself and check it lands on the same function, at
- * e->addr (or just past an ENDBR there).
+ * e->addr (or on the instruction after a 4-byte ENDBR there).
  */
 static int register_checked(struct btk_attach *a, struct bt_ioc_probe *e, u64 off,
 			    char *msg)
@@ -565,7 +572,12 @@ static int register_checked(struct btk_attach *a, struct bt_ioc_probe *e, u64 of
 			 e->addr, name);
 		goto out;
 	}
-	by_name = strcmp(name, e->symbol) || o != off;
+	if (o != off) {
+		snprintf(msg, LOGSZ, "address 0x%llx is %s+0x%llx, not %s+0x%llx",
+			 e->addr, name, o, e->symbol, off);
+		goto out;
+	}
+	by_name = strcmp(name, e->symbol) != 0;
 	rc = register_one(a, e->addr, by_name ? a->name : NULL, off);
 	if (rc) {
 		snprintf(msg, LOGSZ, "cannot probe %s: the kernel refused it (error %d%s)",
@@ -577,7 +589,7 @@ static int register_checked(struct btk_attach *a, struct bt_ioc_probe *e, u64 of
 	if (by_name) {
 		u64 got = (unsigned long)kp->addr;
 
-		if (got < e->addr || got >= e->addr + 16 ||
+		if (got < e->addr || got > e->addr + 4 ||
 		    sym_at(got, name2, BT_IOC_SYM_LEN, &o2, &inmod2) || strcmp(name, name2)) {
 			unregister_one(a);
 			snprintf(msg, LOGSZ, "address 0x%llx is %s+0x%llx, not %s+0x%llx",
@@ -776,6 +788,9 @@ int btk_ioc_start(struct btk_sess *s, struct bt_ioc_start *arg)
 		return -EINVAL;
 	if (s->state != BT_STATE_LOADED)
 		return -EBUSY;
+	/* readers are woken while the begin probes print */
+	WRITE_ONCE(s->wake_timer_on, true);
+	mod_timer(&s->wake_timer, jiffies + 1);
 	run_kind(s, BT_PROBE_BEGIN, true);
 	if (!s->exit_requested && !s->error_state && !s->aborted) {
 		WRITE_ONCE(s->run, BTK_RUN);
@@ -808,8 +823,6 @@ int btk_ioc_start(struct btk_sess *s, struct bt_ioc_start *arg)
 			btk_request_exit(s, false);
 	}
 	smp_store_release(&s->state, BT_STATE_RUNNING);
-	WRITE_ONCE(s->wake_timer_on, true);
-	mod_timer(&s->wake_timer, jiffies + 1);
 	wake_up_interruptible_all(&s->wq);
 	return 0;
 }
@@ -859,7 +872,7 @@ void btk_ioc_status(struct btk_sess *s, struct bt_ioc_status *st)
 	for (i = 0; i < s->natts; i++)
 		if (s->atts[i]->registered)
 			st->kprobe_missed += attach_missed(s->atts[i]);
-	for (i = 0; i < s->ncpus; i++) {
+	for (i = 0; i < s->nslots; i++) {
 		struct btk_cpu *c = s->cpus[i];
 
 		if (!c)
@@ -951,7 +964,7 @@ static int read_stats(struct btk_sess *s, struct mr *m, struct bt_mvar *mv)
 {
 	const struct bt_stat_shape *sh = &mv->shape;
 	struct bt_stat *acc = kvzalloc(sh->size, GFP_KERNEL);
-	u32 c, d, n = s->ncpus;
+	u32 c, d, n = s->vm->ncpus;	/* every CPU's partial and the process slot's */
 	int rc = 0;
 
 	if (!acc)

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "bt_ioctl.h"
@@ -352,6 +353,80 @@ static void test_attach(const uint8_t *good, size_t len, const uint8_t *bl, size
 	close(fd);
 }
 
+/* index of the global or map called name, or -1 */
+static int find_var(const uint8_t *blob, uint32_t type, const char *name)
+{
+	const struct bt_section *st = section(blob, BT_SEC_STRTAB), *s = section(blob, type);
+	uint32_t i, esz = type == BT_SEC_GLOBALS ? sizeof(struct bt_global_decl) :
+			  sizeof(struct bt_map_decl);
+
+	for (i = 0; s && i < s->count; i++) {
+		uint32_t off = *(const uint32_t *)(blob + s->offset + i * esz);
+
+		if (!strcmp((const char *)blob + st->offset + off, name))
+			return (int)i;
+	}
+	return -1;
+}
+
+static int map_read(int fd, uint32_t space, uint32_t index, void *buf, uint32_t len,
+		    struct bt_ioc_map_read *mr)
+{
+	memset(mr, 0, sizeof(*mr));
+	mr->size = sizeof(*mr);
+	mr->space = space;
+	mr->index = index;
+	mr->buf = (uintptr_t)buf;
+	mr->buf_len = len;
+	return ioctl(fd, BT_IOC_MAP_READ, mr) ? errno : 0;
+}
+
+static void test_map_read(const uint8_t *good, size_t len)
+{
+	uint32_t kp = first_kprobe(good);
+	int gn = find_var(good, BT_SEC_GLOBALS, "n"), ms = find_var(good, BT_SEC_MAPS, "s"),
+	    ma = find_var(good, BT_SEC_MAPS, "a");
+	struct bt_ioc_start st = { .size = sizeof(st) };
+	struct bt_ioc_stop sp = { .size = sizeof(sp) };
+	struct bt_ioc_map_read mr;
+	struct bt_mapread_ent *e;
+	struct bt_mapread_stat *stat;
+	static uint8_t buf[1 << 16];
+	int64_t v;
+	int fd, rc, i;
+
+	if (gn < 0 || ms < 0 || ma < 0 || try_load(good, len, 1, &fd) != 0 ||
+	    try_attach(fd, kp, kallsyms("__x64_sys_getpid"), "__x64_sys_getpid") != 0 ||
+	    ioctl(fd, BT_IOC_START, &st) != 0) {
+		check(0, "set up for MAP_READ (%d %d %d: %s)", gn, ms, ma, logbuf);
+		return;
+	}
+	for (i = 0; i < 25; i++)
+		syscall(SYS_getpid);
+	rc = map_read(fd, BT_MAPREAD_GLOBAL, gn, buf, sizeof(buf), &mr);
+	e = (void *)buf;
+	memcpy(&v, buf + sizeof(*e), 8);
+	check(rc == 0 && mr.count == 1 && e->val_kind == BT_KIND_INT && v >= 25,
+	      "MAP_READ of a global while running: n = %lld", (long long)v);
+	rc = map_read(fd, BT_MAPREAD_MAP, ms, buf, sizeof(buf), &mr);
+	stat = (void *)(buf + sizeof(*e));
+	check(rc == 0 && mr.count == 1 && e->val_kind == BT_KIND_STATS && stat->count >= 25 &&
+	      stat->min == 1, "MAP_READ of a statistic merges the CPUs: @count %lld @min %lld",
+	      (long long)stat->count, (long long)stat->min);
+	rc = map_read(fd, BT_MAPREAD_MAP, ma, buf, sizeof(buf), &mr);
+	check(rc == 0 && mr.count == mr.total && mr.total >= 10 && e->nik == 1,
+	      "MAP_READ of an array: %u entries", mr.total);
+	rc = map_read(fd, BT_MAPREAD_MAP, ma, buf, 40, &mr);
+	check(rc == ENOSPC && mr.count < mr.total, "MAP_READ into a small buffer: ENOSPC");
+	rc = map_read(fd, BT_MAPREAD_MAP, 999, buf, sizeof(buf), &mr);
+	check(rc == EINVAL, "MAP_READ of map 999: EINVAL");
+	check(ioctl(fd, BT_IOC_STOP, &sp) == 0, "STOP");
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	check(read(fd, buf, sizeof(buf)) == 0, "read() after STOP reaches EOF");
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	size_t len, bllen;
@@ -367,5 +442,6 @@ int main(int argc, char **argv)
 	test_info();
 	test_load(good, len);
 	test_attach(good, len, bl, bllen, argv[3]);
+	test_map_read(good, len);
 	return failures ? 1 : 0;
 }

@@ -17,7 +17,7 @@
 cd /bytetap || exit 2
 T=/tmp/bt
 mkdir -p $T
-KO=vm-module/bytetap.ko
+KO=${BYTETAP_KO:-vm-module/bytetap.ko}	# another build: also set BYTETAP_MODULE
 nfail=0
 
 ok() { echo "ok - guest: $*"; }
@@ -91,6 +91,31 @@ bt -e 'probe kernel.function("__x64_sys_getpid") {
 expect_out "probefunc, ppfunc, pp, target in a kprobe" \
 	'__x64_sys_getpid|__x64_sys_getpid|kernel.function("__x64_sys_getpid")|1|1'
 
+# all on CPU 0, so that the timer interrupts the kprobe handler there
+timeout 120 taskset 1 bytetap -v -DSTP_NO_OVERLOAD -e 'global x, y
+probe kernel.function("__x64_sys_getpid") { if (execname() == "getpid_loop") for (i = 0; i < 2000; i++) x++ }
+probe timer.us(20) { y++ }' -c 'getpid_loop 200' >$T/out 2>$T/err </dev/null
+expect_err "a timer that would nest in a kprobe handler is skipped and counted" \
+	'hits, [1-9][0-9]* reentrant'
+expect_err "... and reported like SystemTap" '^WARNING: Number of errors: 0, skipped probes: 0$'
+
+bt -e 'probe kernel.function("__x64_sys_getpid") {
+	if (execname() == "getpid_loop") {
+		printf("%d %d %d %d %d %d %d %d %d %d\n", ppid() > 1, uid(), euid(), gid(),
+		       gettimeofday_s() > 1600000000, gettimeofday_ms() / 1000 - gettimeofday_s() <= 1,
+		       gettimeofday_ns() > gettimeofday_us(), local_clock_ns() > 0, jiffies() > 0,
+		       returnval() == returnval())
+		exit()
+	}
+}
+probe end { printf("%d %s\n", cpu() >= 0, probefunc() == "" ? "end-has-no-function" : probefunc()) }' \
+	-c 'getpid_loop 1'
+expect_out "ppid, uid, euid, gid, gettimeofday_*, local_clock_ns, jiffies; probefunc in end" \
+	"1 0 0 0 1 1 1 1 1 1
+1 end-has-no-function"
+bt -e 'probe begin { println(returnval()) }'
+expect_err "returnval() in begin is an error" '^ERROR: returnval\(\) not defined in this context begin'
+
 # --- timers --------------------------------------------------------------------
 bt -e 'global n
 probe timer.ms(10) { n++ }
@@ -131,6 +156,16 @@ expect_out "exit() in begin: the handler finishes, later begins are skipped" "a
 b
 end"
 
+bt -e 'global a[3000]
+probe begin { for (i = 0; i < 3000; i++) a[i] = sprintf("%0400d", i) }
+probe timer.ms(10) { exit() }
+probe end { foreach (k in a+) printf("%s\n", a[k]) }'
+if [ "$(grep -c . $T/out)" = 3000 ] && ! grep -q 'transport failures' $T/err; then
+	ok "end probes printing more than a ring holds lose nothing"
+else
+	fail "end probes printing more than a ring holds: $(grep -c . $T/out) lines"; show $T/err 3
+fi
+
 # --- -c / -x / target() ---------------------------------------------------------
 bt -e 'probe begin { printf("%d\n", target() > 0) } probe end { println("end") }' -c 'sleeper 0.2'
 expect_out "-c CMD: target() is set and the session ends with CMD" "1
@@ -145,6 +180,7 @@ expect_out "-T ends the session and runs end" "b
 end"
 
 # --- Ctrl-C and SIGKILL of the front end ------------------------------------------
+: >$T/out	# (the background job truncates it later than the loop below looks)
 bytetap -e 'global n
 probe kernel.function("__x64_sys_getpid") { n++ }
 probe begin { println("started") } probe end { printf("ended %d\n", n >= 0) }' >$T/out 2>$T/err &
@@ -155,6 +191,7 @@ expect_out "SIGINT runs the end probes" "started
 ended 1"
 [ "$(probes_left)" = 0 ] && ok "no kprobe left after SIGINT" || fail "kprobes left after SIGINT"
 
+: >$T/out
 bytetap -e 'global n
 probe kernel.function("__x64_sys_getpid") { n++ }
 probe kernel.function("__x64_sys_getpid").return { n++ }
@@ -163,7 +200,7 @@ probe begin { println("started") }' >$T/out 2>$T/err &
 bpid=$!
 i=0; while [ $i -lt 100 ] && ! grep -q started $T/out; do sleep 0.1; i=$((i + 1)); done
 [ "$(probes_left)" = 2 ] && ok "kprobe and kretprobe listed while running" ||
-	{ fail "kprobes not listed while running"; cat /sys/kernel/debug/kprobes/list; }
+	{ fail "kprobes not listed while running"; cat /sys/kernel/debug/kprobes/list; show $T/out; show $T/err; }
 kill -KILL $bpid; wait $bpid 2>/dev/null
 sleep 0.2
 [ "$(probes_left)" = 0 ] && ok "SIGKILL of the front end: no kprobe left" ||

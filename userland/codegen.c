@@ -61,13 +61,41 @@ struct fn {
 	struct loopctx *loop;
 };
 
+/*
+ * What one bytecode function touches, noted as its instructions are
+ * emitted: the probe lock sets are derived from the code itself.
+ */
+enum { ACC_READ = 1, ACC_WRITE = 2, ACC_ADD = 4 };
+
+struct access {
+	uint8_t space;		/* enum bt_lock_space */
+	uint8_t mode;		/* ACC_* */
+	uint32_t index;
+};
+
+typedef VEC(struct access) accvec;
+
+struct fnacc {
+	accvec acc;
+	VEC(uint32_t) callees;
+};
+
+/* A probe handler waiting for its lock set (known once all code exists). */
+struct pending_probe {
+	struct bt_probe_decl decl;
+	const char *point, *symbol;
+};
+
 struct gen {
 	struct compiler *cc;
 	struct script *s;
 	const struct codegen_opts *opts;
 	struct progbuild *pb;
 	struct gslot *gslots;	/* by symbol->index of globals */
-	uint32_t first_probe_func;
+	uint8_t *map_is_stats;	/* by map index */
+	VEC(struct fnacc) fnacc;	/* by bytecode function index */
+	uint32_t cur_func;
+	VEC(struct pending_probe) probes;
 	int errors;
 };
 
@@ -110,10 +138,66 @@ static int tmp_s(struct fn *f)
 	return block_s(f, 1);
 }
 
+static void note(struct gen *g, unsigned space, uint32_t index, unsigned mode)
+{
+	struct access a = { space, mode, index };
+
+	VEC_PUSH(g->fnacc.a[g->cur_func].acc, a);
+}
+
+/* Which global or map an instruction touches, and how. */
+static void note_access(struct gen *g, unsigned op, unsigned x, unsigned a,
+			unsigned b)
+{
+	switch (op) {
+	case BT_OP_GLD: case BT_OP_GSLD:
+		note(g, BT_LOCK_GLOBAL, b, ACC_READ);
+		break;
+	case BT_OP_GST: case BT_OP_GSST:
+		note(g, BT_LOCK_GLOBAL, a, ACC_WRITE);
+		break;
+	case BT_OP_MGET: case BT_OP_MGETS: case BT_OP_MIN: case BT_OP_MAGG:
+	case BT_OP_MHIST: case BT_OP_PRINTHIST:
+		note(g, BT_LOCK_MAP, b, ACC_READ);
+		break;
+	case BT_OP_MSET: case BT_OP_MSETS: case BT_OP_MADD: case BT_OP_MDEL:
+	case BT_OP_MCLEAR: case BT_OP_MCOUNT:
+		note(g, BT_LOCK_MAP, b, ACC_WRITE);
+		break;
+	case BT_OP_MSTAT:
+		note(g, BT_LOCK_MAP, b, ACC_ADD);
+		break;
+	case BT_OP_ITINIT:
+		/* sorting reorders the map; on statistics it rebuilds the
+		   aggregate table: both are writes */
+		note(g, BT_LOCK_MAP, b, x != BT_SORT_NONE || g->map_is_stats[b] ?
+		     ACC_WRITE : ACC_READ);
+		break;
+	case BT_OP_CALL:
+		VEC_PUSH(g->fnacc.a[g->cur_func].callees, a);
+		break;
+	}
+}
+
 static uint32_t emit(struct fn *f, unsigned op, unsigned x, unsigned a,
 		     unsigned b, unsigned c)
 {
+	note_access(f->g, op, x, a, b);
 	return pb_emit(f->g->pb, op, x, a, b, c);
+}
+
+static uint32_t declare_func(struct gen *g, const char *name)
+{
+	struct fnacc none = { 0 };
+
+	VEC_PUSH(g->fnacc, none);
+	return pb_func_declare(g->pb, name);
+}
+
+static void begin_func(struct gen *g, uint32_t index)
+{
+	g->cur_func = index;
+	pb_func_begin(g->pb, index);
 }
 
 static void loc(struct fn *f, const struct token *tok)
@@ -1533,7 +1617,7 @@ static void gen_func(struct gen *g, struct func *fn)
 	int ret = fn->ret_type == TY_LONG ? BT_KIND_INT :
 		  fn->ret_type == TY_STRING ? BT_KIND_STR : BT_KIND_NONE;
 
-	pb_func_begin(g->pb, fn->index);
+	begin_func(g, fn->index);
 	assign_locals(&f, fn->locals, fn->nlocals, &npi, &nps, fn->nparams);
 	gen_body(&f, fn->body);
 	emit(&f, BT_OP_RET, 0, 0, 0, 0);
@@ -1546,7 +1630,7 @@ static void gen_probe_body(struct gen *g, struct probe *p, uint32_t index)
 	struct fn f = { .g = g, .probe = p };
 	int npi = 0, nps = 0, i;
 
-	pb_func_begin(g->pb, index);
+	begin_func(g, index);
 	assign_locals(&f, p->locals, p->nlocals, &npi, &nps, 0);
 	for (i = 0; i < p->npoints; i++) {
 		if (p->points[i]->cond && p->npoints == 1) {
@@ -1666,57 +1750,94 @@ bad:
 	return -1;
 }
 
-/* The globals a probe touches, as (space, index) lock references. */
-static int lock_cmp(const void *a, const void *b)
+/* Everything function f and what it calls touch, into *all. */
+static void collect_access(struct gen *g, uint32_t f, uint8_t *seen,
+			   accvec *all)
 {
-	const struct bt_lock_ref *x = a, *y = b;
+	VEC(uint32_t) todo = { 0 };
+
+	VEC_PUSH(todo, f);
+	seen[f] = 1;
+	while (todo.n) {
+		struct fnacc *fa = &g->fnacc.a[todo.a[--todo.n]];
+		size_t i;
+
+		for (i = 0; i < fa->acc.n; i++)
+			VEC_PUSH(*all, fa->acc.a[i]);
+		for (i = 0; i < fa->callees.n; i++) {
+			if (!seen[fa->callees.a[i]]) {
+				seen[fa->callees.a[i]] = 1;
+				VEC_PUSH(todo, fa->callees.a[i]);
+			}
+		}
+	}
+	VEC_FREE(todo);
+}
+
+static int access_cmp(const void *a, const void *b)
+{
+	const struct access *x = a, *y = b;
 
 	if (x->space != y->space)
 		return x->space - y->space;
 	return x->index < y->index ? -1 : x->index > y->index;
 }
 
-static unsigned probe_locks(struct gen *g, struct probe *p,
-			    struct bt_lock_ref **out)
+/*
+ * The lock set of a handler: a shared lock for what it only reads, the
+ * exclusive one for what it writes.  A statistic that is only added to
+ * (<<<) needs none: each CPU adds to its own partial, as in SystemTap.
+ */
+static unsigned handler_locks(struct gen *g, uint32_t f, struct bt_lock_ref **out)
 {
-	int n = p->nreads + p->nwrites, i, k = 0;
-	struct bt_lock_ref *l = xcalloc(n ? n : 1, sizeof(*l));
-	unsigned m = 0;
+	accvec all = { 0 };
+	uint8_t *seen = xcalloc(g->fnacc.n + 1, 1);
+	struct bt_lock_ref *l;
+	size_t i = 0, j;
+	unsigned n = 0;
 
-	for (i = 0; i < n; i++) {
-		int w = i >= p->nreads;
-		struct symbol *sym = w ? p->writes[i - p->nreads] : p->reads[i];
-		struct gslot *gs = &g->gslots[sym->index];
+	collect_access(g, f, seen, &all);
+	free(seen);
+	if (all.n)
+		qsort(all.a, all.n, sizeof(*all.a), access_cmp);
+	l = xcalloc(all.n + 1, sizeof(*l));
+	while (i < all.n) {
+		unsigned mode = 0;
 
-		/*
-		 * Statistics: adding (<<<) only touches this CPU's partial,
-		 * so it needs a shared lock; extracting reads every CPU's,
-		 * so it takes the exclusive one.
-		 */
-		if (sym->type == TY_STATS)
-			w = !w;
-		l[k].space = gs->is_map ? BT_LOCK_MAP : BT_LOCK_GLOBAL;
-		l[k].index = gs->index;
-		l[k].write = w;
-		k++;
-	}
-	qsort(l, k, sizeof(*l), lock_cmp);
-	for (i = 0; i < k; i++) {
-		if (m && l[m - 1].space == l[i].space && l[m - 1].index == l[i].index) {
-			l[m - 1].write |= l[i].write;
-			continue;
+		for (j = i; j < all.n && !access_cmp(&all.a[i], &all.a[j]); j++)
+			mode |= all.a[j].mode;
+		if (mode & (ACC_READ | ACC_WRITE)) {
+			l[n].space = all.a[i].space;
+			l[n].index = all.a[i].index;
+			l[n].write = (mode & ACC_WRITE) ? 1 : 0;
+			n++;
 		}
-		l[m++] = l[i];
+		i = j;
 	}
+	VEC_FREE(all);
 	*out = l;
-	return m;
+	return n;
+}
+
+/* Now that all code exists, give each probe its lock set. */
+static void add_probes(struct gen *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->probes.n; i++) {
+		struct pending_probe *pp = &g->probes.a[i];
+		struct bt_lock_ref *locks;
+		unsigned n = handler_locks(g, pp->decl.handler, &locks);
+
+		pb_probe(g->pb, &pp->decl, pp->point, pp->symbol, locks, n);
+		free(locks);
+	}
+	VEC_FREE(g->probes);
 }
 
 static void gen_probe(struct gen *g, struct probe *p)
 {
-	uint32_t fi = pb_func_declare(g->pb, p->points[0]->text);
-	struct bt_lock_ref *locks;
-	unsigned nlocks = probe_locks(g, p, &locks);
+	uint32_t fi = declare_func(g, p->points[0]->text);
 	int i;
 
 	for (i = 0; i < p->npoints; i++) {
@@ -1735,9 +1856,12 @@ static void gen_probe(struct gen *g, struct probe *p)
 		}
 		d.handler = fi;
 		d.flags = pp->optional ? BT_PROBE_OPTIONAL : 0;
-		pb_probe(g->pb, &d, pp->text, symbol, locks, nlocks);
+		{
+			struct pending_probe pend = { d, pp->text, symbol };
+
+			VEC_PUSH(g->probes, pend);
+		}
 	}
-	free(locks);
 	gen_probe_body(g, p, fi);
 }
 
@@ -1883,6 +2007,8 @@ static void gen_globals(struct gen *g)
 			m.hist_interval = gs->hist_interval;
 			gs->is_map = 1;
 			gs->index = pb_map(g->pb, sym->name, &m);
+			g->map_is_stats = xrealloc(g->map_is_stats, gs->index + 1);
+			g->map_is_stats[gs->index] = m.val_kind == BT_KIND_STATS;
 		} else {
 			int has = sym->init != NULL;
 			uint32_t init = 0;
@@ -2022,8 +2148,7 @@ static void gen_autoprint(struct gen *g)
 {
 	struct script *s = g->s;
 	struct fn f = { .g = g };
-	struct bt_probe_decl d = { .kind = BT_PROBE_END };
-	VEC(struct bt_lock_ref) locks = { 0 };
+	struct pending_probe pend = { .decl = { .kind = BT_PROBE_END }, .point = "end" };
 	uint32_t fi;
 	int i, any = 0;
 
@@ -2031,27 +2156,18 @@ static void gen_autoprint(struct gen *g)
 		any |= s->globals[i]->autoprint;
 	if (!any || g->opts->no_global_display)
 		return;
-	fi = pb_func_declare(g->pb, "end (global display)");
-	pb_func_begin(g->pb, fi);
+	fi = declare_func(g, "end (global display)");
+	begin_func(g, fi);
 	for (i = 0; i < s->nglobals; i++) {
-		struct symbol *sym = s->globals[i];
-		struct bt_lock_ref l = { 0 };
-
-		if (!sym->autoprint)
+		if (!s->globals[i]->autoprint)
 			continue;
 		pb_loc(g->pb, "global display");
-		autoprint_global(&f, sym);
-		l.space = g->gslots[sym->index].is_map ? BT_LOCK_MAP : BT_LOCK_GLOBAL;
-		l.index = g->gslots[sym->index].index;
-		l.write = 1;
-		VEC_PUSH(locks, l);
+		autoprint_global(&f, s->globals[i]);
 	}
 	emit(&f, BT_OP_RET, 0, 0, 0, 0);
 	finish_fn(&f, 0, 0, BT_KIND_NONE);
-	qsort(locks.a, locks.n, sizeof(*locks.a), lock_cmp);
-	d.handler = fi;
-	pb_probe(g->pb, &d, "end", NULL, locks.a, locks.n);
-	VEC_FREE(locks);
+	pend.decl.handler = fi;
+	VEC_PUSH(g->probes, pend);
 }
 
 /* --- MAXNESTING ----------------------------------------------------------- */
@@ -2185,16 +2301,23 @@ int codegen(struct compiler *cc, struct script *s,
 	pb_limits(g.pb, &limits);
 	gen_globals(&g);
 	for (i = 0; i < s->nfuncs; i++)
-		pb_func_declare(g.pb, s->funcs[i]->name);
+		declare_func(&g, s->funcs[i]->name);
 	for (i = 0; i < s->nfuncs; i++)
 		gen_func(&g, s->funcs[i]);
 	for (i = 0; i < s->nprobes; i++)
 		gen_probe(&g, s->probes[i]);
 	gen_autoprint(&g);
+	add_probes(&g);
 	rc = g.errors ? -1 : pb_serialize(g.pb, blob, size);
 	if (rc && !g.errors)
 		diag_plain_error(cc, "the compiled program is too large");
 	pb_free(g.pb);
 	free(g.gslots);
+	free(g.map_is_stats);
+	for (i = 0; i < (int)g.fnacc.n; i++) {
+		VEC_FREE(g.fnacc.a[i].acc);
+		VEC_FREE(g.fnacc.a[i].callees);
+	}
+	VEC_FREE(g.fnacc);
 	return rc;
 }

@@ -682,6 +682,8 @@ static void add_derived(struct sema *S, struct probe *orig,
 	vec_push(S->cc, &S->s->probes, &S->s->nprobes, &S->capprobes, d);
 }
 
+static bool is_builtin_point(const struct probe_point *pp);
+
 /*
  * Expands one point of a user probe.  `body` is the handler as built so
  * far (user body wrapped by inner aliases' bodies); plain points collect
@@ -704,6 +706,10 @@ static void expand_point(struct sema *S, struct probe *orig,
 			if (a->is_private && a->file != orig->file)
 				continue;
 			if (!alias_matches(a, pp, pass == 0))
+				continue;
+			/* a built-in point wins over an alias plus suffix:
+			   timer.profile = timer.profile.tick must end */
+			if (pass == 1 && is_builtin_point(pp))
 				continue;
 			found = true;
 			struct stmt *nb = wrap_body(S->cc, a, body);
@@ -862,6 +868,15 @@ static int match_probe_type(const struct probe_point *pp, const char *pat)
 		c = dot ? dot + 1 : c + len;
 	}
 	return k == pp->ncomps ? k + 1 : k;
+}
+
+/* Is pp, as written, one of the built-in probe point forms? */
+static bool is_builtin_point(const struct probe_point *pp)
+{
+	for (size_t t = 0; t < sizeof(probe_types) / sizeof(probe_types[0]); t++)
+		if (match_probe_type(pp, probe_types[t]) > pp->ncomps)
+			return true;
+	return false;
 }
 
 /* Drops optional points that match nothing; errors for the others. */

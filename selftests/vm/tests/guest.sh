@@ -124,11 +124,7 @@ expect_out "timer.ms(10) fires about 100 times a second" "1"
 bt -e 'global n
 probe timer.profile { n[cpu()]++ }
 probe timer.ms(400) { printf("%d\n", (0 in n) && (1 in n)); exit() }'
-if grep -q 'semantic error' $T/err; then
-	echo "# skip - guest: timer.profile: the compiler does not accept the probe point yet"
-else
-	expect_out "timer.profile fires on every CPU" "1"
-fi
+expect_out "timer.profile fires on every CPU" "1"
 bt -e 'global n
 probe timer.hz(200) { n++ }
 probe timer.ms(300).randomize(50) { printf("%d\n", n > 20); exit() }'

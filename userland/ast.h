@@ -262,6 +262,7 @@ struct stmt {
 	struct expr *init, *step;	/* S_FOR */
 	struct stmt *then, *els;	/* S_IF */
 	struct stmt *body;	/* S_WHILE, S_FOR, S_TRY */
+	bool do_while;		/* S_WHILE written do BODY while (EXPR) */
 	struct stmt **stmts;	/* S_BLOCK */
 	int nstmts;
 	struct foreach *fe;	/* S_FOREACH */

@@ -1161,11 +1161,34 @@ static void push_loop(struct fn *f, struct loopctx *lc, struct label *brk,
 	f->loop = lc;
 }
 
+/* do BODY while (E): the body first; continue goes to the test */
+static void gen_do_while(struct fn *f, struct stmt *st)
+{
+	struct label *brk = label_new(), *cont = label_new();
+	struct loopctx lc;
+	uint32_t head = pb_pc(f->g->pb);
+
+	push_loop(f, &lc, brk, cont);
+	gen_body(f, st->body);
+	f->loop = lc.outer;
+	label_here(f, cont);
+	gen_branch(f, st->expr, 0, brk);
+	emit(f, BT_OP_LOOP, BT_ACT_LE0, head, 1, 0);
+	label_here(f, brk);
+}
+
 static void gen_while(struct fn *f, struct stmt *st)
 {
 	struct label *brk = label_new(), *cont = label_new();
 	struct loopctx lc;
 	uint32_t head = pb_pc(f->g->pb);
+
+	if (st->do_while) {
+		free(brk);
+		free(cont);
+		gen_do_while(f, st);
+		return;
+	}
 
 	gen_branch(f, st->expr, 0, brk);
 	push_loop(f, &lc, brk, cont);

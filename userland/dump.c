@@ -340,6 +340,15 @@ void dump_stmt(FILE *out, const struct stmt *s)
 		}
 		break;
 	case S_WHILE:
+		if (s->do_while) {
+			fputs("do ", out);
+			dump_stmt(out, s->body);
+			fputs(" while (", out);
+			dump_expr(out, s->expr);
+			fputs(")", out);
+			break;
+		}
+		/* fall through */
 	case S_FOR:
 		/* stap prints while loops as for loops */
 		fputs("for (", out);

@@ -1048,6 +1048,16 @@ static struct stmt *parse_stmt(struct parser *p)
 		s->expr = parse_expr(p);
 		expect(p, ")");
 		s->body = parse_loop_body(p);
+	} else if (tok_is_ident(t, "do") && tok_is(peek2(p), "{")) {
+		/* do { ... } while (E); "do" stays usable as a name */
+		next(p);
+		s = new_stmt(p, S_WHILE, t);
+		s->do_while = true;
+		s->body = parse_loop_body(p);
+		expect(p, "while");
+		expect(p, "(");
+		s->expr = parse_expr(p);
+		expect(p, ")");
 	} else if (tok_is(t, "for")) {
 		s = parse_for(p);
 	} else if (tok_is(t, "foreach")) {

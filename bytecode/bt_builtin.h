@@ -80,7 +80,19 @@
 	X(USER_LONG,	"user_long",	'i', "i",   HOST)		\
 	X(USER_INT,	"user_int",	'i', "i",   HOST)		\
 	X(USER_SHORT,	"user_short",	'i', "i",   HOST)		\
-	X(USER_CHAR,	"user_char",	'i', "i",   HOST)
+	X(USER_CHAR,	"user_char",	'i', "i",   HOST)		\
+	/* probed function's arguments and registers (x86_64 pt_regs) */ \
+	X(INT_ARG,	"int_arg",	'i', "i",   HOST)		\
+	X(UINT_ARG,	"uint_arg",	'i', "i",   HOST)		\
+	X(LONG_ARG,	"long_arg",	'i', "i",   HOST)		\
+	X(ULONG_ARG,	"ulong_arg",	'i', "i",   HOST)		\
+	X(POINTER_ARG,	"pointer_arg",	'i', "i",   HOST)		\
+	X(S32_ARG,	"s32_arg",	'i', "i",   HOST)		\
+	X(U32_ARG,	"u32_arg",	'i', "i",   HOST)		\
+	X(S64_ARG,	"s64_arg",	'i', "i",   HOST)		\
+	X(U64_ARG,	"u64_arg",	'i', "i",   HOST)		\
+	X(REGISTER,	"register",	'i', "s",   HOST)		\
+	X(U_REGISTER,	"u_register",	'i', "s",   HOST)
 
 enum bt_builtin_id {
 #define BT_BUILTIN_ENUM(id, name, ret, args, where) BT_B_##id,

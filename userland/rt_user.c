@@ -185,6 +185,15 @@ int bt_host_builtin(struct bt_ctx *ctx, unsigned int id,
 		clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
 		*iret = ((uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec) / 4000000ull;
 		return 0;
+	case BT_B_INT_ARG: case BT_B_UINT_ARG: case BT_B_LONG_ARG:
+	case BT_B_ULONG_ARG: case BT_B_POINTER_ARG: case BT_B_S32_ARG:
+	case BT_B_U32_ARG: case BT_B_S64_ARG: case BT_B_U64_ARG:
+		/* no probe of the user runtime has registers, as in stap's begin */
+		bt_ctx_fail(ctx, "cannot access function args in this context");
+		return -1;
+	case BT_B_REGISTER: case BT_B_U_REGISTER:
+		bt_ctx_fail(ctx, "cannot access CPU registers in this context");
+		return -1;
 	default:
 		break;
 	}

@@ -354,6 +354,140 @@ static void probefunc(struct btk_cpu *c, char *sret, u32 cap)
 	copy_str(sret, cap, "", 1);
 }
 
+/*
+ * The probed function's arguments and registers (SystemTap's DWARF-less
+ * int_arg() family and register(), x86_64 only): the registers saved by
+ * a kprobe or kretprobe (at return they no longer hold the arguments,
+ * but like SystemTap we read what they hold), or those a timer.profile
+ * tick interrupted.  Other probes have none.
+ */
+static struct pt_regs *probe_regs(struct btk_cpu *c)
+{
+	if (c->kind != BT_PROBE_KPROBE && c->kind != BT_PROBE_KRETPROBE &&
+	    c->kind != BT_PROBE_PROFILE)
+		return NULL;
+	return c->regs;
+}
+
+#ifdef CONFIG_X86_64
+/* How each builtin reads an argument: width 4 or 8, sign-extended or not. */
+static int probe_arg(struct bt_ctx *ctx, struct btk_cpu *c, int64_t n,
+		     int width, bool sign, int64_t *iret)
+{
+	struct pt_regs *regs = probe_regs(c);
+	unsigned long val;
+
+	if (!regs) {
+		bt_ctx_fail(ctx, "cannot access function args in this context");
+		return -1;
+	}
+	switch (n) {
+	case 1: val = regs->di; break;
+	case 2: val = regs->si; break;
+	case 3: val = regs->dx; break;
+	case 4: val = regs->cx; break;
+	case 5: val = regs->r8; break;
+	case 6: val = regs->r9; break;
+	default:
+		/* arguments 7.. are on the kernel stack above the return address */
+		if (n < 7 || n > 64 || user_mode(regs)) {
+			bt_ctx_failf(ctx, "cannot access arg(%lld)", (long long)n);
+			return -1;
+		}
+		if (copy_from_kernel_nofault(&val, (const void *)(regs->sp + 8 * (n - 6)),
+					     sizeof(val))) {
+			bt_ctx_failf(ctx, "kernel fault at 0x%llx accessing arg(%lld)",
+				     (unsigned long long)(regs->sp + 8 * (n - 6)),
+				     (long long)n);
+			return -1;
+		}
+		break;
+	}
+	if (width == 4)
+		*iret = sign ? (s64)(s32)val : (s64)(u32)val;
+	else
+		*iret = (s64)val;
+	return 0;
+}
+
+static const struct { const char *name; u16 off; u8 width; } reg_names[] = {
+#define R64(n, f) { n, offsetof(struct pt_regs, f), 8 }
+#define R32(n, f) { n, offsetof(struct pt_regs, f), 4 }
+#define R16(n, f) { n, offsetof(struct pt_regs, f), 2 }
+#define R8(n, f, hi) { n, offsetof(struct pt_regs, f) + (hi), 1 }
+	R64("rax", ax), R64("rbx", bx), R64("rcx", cx), R64("rdx", dx),
+	R64("rsi", si), R64("rdi", di), R64("rbp", bp), R64("rsp", sp),
+	R64("r8", r8), R64("r9", r9), R64("r10", r10), R64("r11", r11),
+	R64("r12", r12), R64("r13", r13), R64("r14", r14), R64("r15", r15),
+	R64("rip", ip), R64("orig_rax", orig_ax), R64("xcs", cs),
+	R64("eflags", flags), R64("xss", ss),
+	R32("eax", ax), R32("ebx", bx), R32("ecx", cx), R32("edx", dx),
+	R32("esi", si), R32("edi", di), R32("ebp", bp), R32("esp", sp),
+	R32("eip", ip), R32("orig_eax", orig_ax),
+	R16("ax", ax), R16("bx", bx), R16("cx", cx), R16("dx", dx),
+	R16("si", si), R16("di", di), R16("bp", bp), R16("sp", sp),
+	R16("ip", ip), R16("orig_ax", orig_ax), R16("cs", cs),
+	R16("flags", flags), R16("ss", ss),
+	R8("al", ax, 0), R8("ah", ax, 1), R8("bl", bx, 0), R8("bh", bx, 1),
+	R8("cl", cx, 0), R8("ch", cx, 1), R8("dl", dx, 0), R8("dh", dx, 1),
+#undef R64
+#undef R32
+#undef R16
+#undef R8
+};
+
+static int probe_register(struct bt_ctx *ctx, struct btk_cpu *c,
+			  const char *name, bool sign, int64_t *iret)
+{
+	struct pt_regs *regs = probe_regs(c);
+	size_t i;
+	u64 v;
+
+	if (!regs) {
+		bt_ctx_fail(ctx, "cannot access CPU registers in this context");
+		return -1;
+	}
+	for (i = 0; i < ARRAY_SIZE(reg_names); i++)
+		if (!strcmp(reg_names[i].name, name))
+			break;
+	if (i == ARRAY_SIZE(reg_names)) {
+		bt_ctx_failf(ctx, "Unknown register: %s", name);
+		return -1;
+	}
+	v = *(const u64 *)((const char *)regs + (reg_names[i].off & ~7u));
+	switch (reg_names[i].width) {
+	case 1:
+		v >>= 8 * (reg_names[i].off & 7);
+		*iret = sign ? (s64)(s8)v : (s64)(u8)v;
+		break;
+	case 2:
+		*iret = sign ? (s64)(s16)v : (s64)(u16)v;
+		break;
+	case 4:
+		*iret = sign ? (s64)(s32)v : (s64)(u32)v;
+		break;
+	default:
+		*iret = (s64)v;
+		break;
+	}
+	return 0;
+}
+#else
+static int probe_arg(struct bt_ctx *ctx, struct btk_cpu *c, int64_t n,
+		     int width, bool sign, int64_t *iret)
+{
+	bt_ctx_fail(ctx, "cannot access function args in this context");
+	return -1;
+}
+
+static int probe_register(struct bt_ctx *ctx, struct btk_cpu *c,
+			  const char *name, bool sign, int64_t *iret)
+{
+	bt_ctx_fail(ctx, "cannot access CPU registers in this context");
+	return -1;
+}
+#endif
+
 int bt_host_builtin(struct bt_ctx *ctx, unsigned int id,
 		    const int64_t *iargs, const char *const *sargs,
 		    int64_t *iret, char *sret, uint32_t sret_cap)
@@ -490,6 +624,22 @@ int bt_host_builtin(struct bt_ctx *ctx, unsigned int id,
 	case BT_B_USER_CHAR:
 		*iret = user_read(iargs[0], 1);
 		return 0;
+	case BT_B_INT_ARG:
+	case BT_B_S32_ARG:
+		return probe_arg(ctx, c, iargs[0], 4, true, iret);
+	case BT_B_UINT_ARG:
+	case BT_B_U32_ARG:
+		return probe_arg(ctx, c, iargs[0], 4, false, iret);
+	case BT_B_LONG_ARG:
+	case BT_B_ULONG_ARG:
+	case BT_B_POINTER_ARG:
+	case BT_B_S64_ARG:
+	case BT_B_U64_ARG:
+		return probe_arg(ctx, c, iargs[0], 8, false, iret);
+	case BT_B_REGISTER:
+		return probe_register(ctx, c, sargs[0], true, iret);
+	case BT_B_U_REGISTER:
+		return probe_register(ctx, c, sargs[0], false, iret);
 	default:
 		break;
 	}

@@ -900,6 +900,47 @@ static int gen_ternary(struct fn *f, struct expr *e, int dst)
 }
 
 /*
+ * A key slice a[k1, *, k3]: the given keys' values in registers (vals[i]),
+ * -1 for the wildcards; evaluated once, before the loop.
+ */
+static void gen_slice_values(struct fn *f, struct symbol *arr, struct expr **keys,
+			     int nkeys, int *vals)
+{
+	int i;
+
+	for (i = 0; i < nkeys; i++) {
+		vals[i] = -1;
+		if (keys[i])
+			vals[i] = gen(f, keys[i], arr->key_types[i] == TY_STRING ?
+				      tmp_s(f) : tmp_r(f));
+	}
+}
+
+/* Jump to skip unless iterator it's element matches every non-wildcard key. */
+static void emit_slice_filter(struct fn *f, struct symbol *arr, int it,
+			      const int *vals, int nkeys, struct label *skip)
+{
+	int i;
+
+	for (i = 0; i < nkeys; i++) {
+		if (vals[i] < 0)
+			continue;
+		if (arr->key_types[i] == TY_STRING) {
+			int k = tmp_s(f), r = tmp_r(f);
+
+			emit(f, BT_OP_ITKEYS, 0, k, it, i);
+			emit(f, BT_OP_SCMP, BT_CMP_NE, r, k, vals[i]);
+			jump(f, skip, BT_OP_JNZ, 0, r, 0);
+		} else {
+			int k = tmp_r(f);
+
+			emit(f, BT_OP_ITKEY, 0, k, it, i);
+			jump(f, skip, BT_OP_JCMP, BT_CMP_NE, k, vals[i]);
+		}
+	}
+}
+
+/*
  * Loop over the elements of arr whose keys match the non-NULL entries of
  * keys (wildcards are NULL).  Calls body(f, it, arg) for each match, with
  * `done` the label that ends the loop.
@@ -910,16 +951,11 @@ typedef void (*match_fn)(struct fn *f, int it, struct symbol *arr,
 static void for_matching(struct fn *f, struct symbol *arr, struct expr **keys,
 			 int nkeys, match_fn body, void *arg)
 {
-	int fixed[MAX_ARRAY_KEYS], i, it;
+	int fixed[MAX_ARRAY_KEYS], it;
 	struct label *done = label_new();
 	uint32_t head;
 
-	for (i = 0; i < nkeys; i++) {
-		fixed[i] = -1;
-		if (keys[i])
-			fixed[i] = gen(f, keys[i], arr->key_types[i] == TY_STRING ?
-				       tmp_s(f) : tmp_r(f));
-	}
+	gen_slice_values(f, arr, keys, nkeys, fixed);
 	it = f->top_it++;
 	if (f->top_it > f->max_it)
 		f->max_it = f->top_it;
@@ -930,22 +966,7 @@ static void for_matching(struct fn *f, struct symbol *arr, struct expr **keys,
 	{
 		struct label *skip = label_new();
 
-		for (i = 0; i < nkeys; i++) {
-			if (fixed[i] < 0)
-				continue;
-			if (arr->key_types[i] == TY_STRING) {
-				int k = tmp_s(f), r = tmp_r(f);
-
-				emit(f, BT_OP_ITKEYS, 0, k, it, i);
-				emit(f, BT_OP_SCMP, BT_CMP_NE, r, k, fixed[i]);
-				jump(f, skip, BT_OP_JNZ, 0, r, 0);
-			} else {
-				int k = tmp_r(f);
-
-				emit(f, BT_OP_ITKEY, 0, k, it, i);
-				jump(f, skip, BT_OP_JCMP, BT_CMP_NE, k, fixed[i]);
-			}
-		}
+		emit_slice_filter(f, arr, it, fixed, nkeys, skip);
 		body(f, it, arr, done, arg);
 		label_here(f, skip);
 	}
@@ -1320,12 +1341,11 @@ static void gen_foreach(struct fn *f, struct stmt *st)
 		return;
 	}
 	arr = fe->base->sym;
-	for (i = 0; i < fe->nkeys; i++) {
-		slice[i] = -1;
-		if (fe->slice && fe->slice[i])
-			slice[i] = gen(f, fe->slice[i], arr->key_types[i] == TY_STRING ?
-				       tmp_s(f) : tmp_r(f));
-	}
+	if (fe->slice)
+		gen_slice_values(f, arr, fe->slice, fe->nkeys, slice);
+	else
+		for (i = 0; i < fe->nkeys; i++)
+			slice[i] = -1;
 	if (fe->limit) {
 		lim = gen(f, fe->limit, tmp_r(f));
 		n = tmp_r(f);
@@ -1343,22 +1363,7 @@ static void gen_foreach(struct fn *f, struct stmt *st)
 	emit(f, BT_OP_EXT, 0, col, stat, 0);
 	head = pb_pc(f->g->pb);
 	jump(f, brk, BT_OP_ITNEXT, 0, it, 0);
-	for (i = 0; i < fe->nkeys; i++) {
-		if (slice[i] < 0)
-			continue;
-		if (arr->key_types[i] == TY_STRING) {
-			int k = tmp_s(f), r = tmp_r(f);
-
-			emit(f, BT_OP_ITKEYS, 0, k, it, i);
-			emit(f, BT_OP_SCMP, BT_CMP_NE, r, k, slice[i]);
-			jump(f, cont, BT_OP_JNZ, 0, r, 0);
-		} else {
-			int k = tmp_r(f);
-
-			emit(f, BT_OP_ITKEY, 0, k, it, i);
-			jump(f, cont, BT_OP_JCMP, BT_CMP_NE, k, slice[i]);
-		}
-	}
+	emit_slice_filter(f, arr, it, slice, fe->nkeys, cont);
 	if (fe->limit) {
 		jump(f, brk, BT_OP_JCMP, BT_CMP_GE, n, lim);
 		emit(f, BT_OP_ADDI, 0, n, n, 1);

@@ -354,6 +354,8 @@ uint32_t bt_ctx_errpc(const struct bt_ctx *ctx)
 
 const char *bt_ctx_pp(const struct bt_ctx *ctx)
 {
+	if (ctx->pp)
+		return ctx->pp;
 	if (ctx->probe >= ctx->prog->nprobes)
 		return "";
 	return bt_prog_str(ctx->prog, ctx->prog->probes[ctx->probe].point);

@@ -110,6 +110,8 @@ struct bt_ctx {
 	void *host;		/* the host's own per-context data */
 	uint32_t cpu;
 	uint32_t probe;		/* current probe index */
+	const char *pp;		/* pp() when the host sets it (one function
+				 * of a wildcard probe point), else NULL */
 	int64_t budget;		/* actions left */
 	uint32_t depth;		/* function frames above the handler's */
 	uint32_t ntry, maxtry;

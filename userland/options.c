@@ -113,12 +113,15 @@ int options_parse(struct options *o, int argc, char **argv)
 	o->limits = bt_default_limits();	/* maxaction: finish_limits() */
 	opterr = 0;
 	/* '+': the first non-option is the script; what follows is its args */
-	while ((c = getopt_long(argc, argv, "+e:p:o:D:T:c:x:I:vwuh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:l:p:o:D:T:c:x:I:vwuh", long_opts, NULL)) != -1) {
 		long long v;
 
 		switch (c) {
 		case 'e':
 			o->script_text = optarg;
+			break;
+		case 'l':
+			o->list_pattern = optarg;
 			break;
 		case 'p':
 			if (parse_ll(optarg, &v) || v < 1 || v > 5) {
@@ -188,14 +191,14 @@ int options_parse(struct options *o, int argc, char **argv)
 		case 'V':
 			return OPTIONS_VERSION;
 		default:
-			if (optopt && strchr("epoDTcxI", optopt))
+			if (optopt && strchr("elpoDTcxI", optopt))
 				fprintf(stderr, "bytetap: option -%c needs an argument\n", optopt);
 			else
 				fprintf(stderr, "bytetap: unknown option '%s'\n", argv[optind - 1]);
 			return OPTIONS_USAGE;
 		}
 	}
-	if (!o->script_text) {
+	if (!o->script_text && !o->list_pattern) {
 		if (optind >= argc) {
 			fputs("bytetap: no script: give a file or -e 'SCRIPT'\n", stderr);
 			return OPTIONS_USAGE;

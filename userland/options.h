@@ -13,6 +13,7 @@ enum runtime_kind { RUNTIME_KERNEL, RUNTIME_USER };
 struct options {
 	const char *script_file;	/* or NULL with script_text (-e) */
 	const char *script_text;
+	const char *list_pattern;	/* -l PATTERN: list probe points */
 	char **args;			/* $1 .. $N */
 	int nargs;
 	int last_pass;			/* -p N; 5 = run */

@@ -380,7 +380,11 @@ static int resolve_and_attach(struct rk *k, const struct bt_ioc_info *info)
 		const struct bt_probe_decl *pd = &prog->probes[reqs[m[i].req].probe];
 
 		ents[i].probe = reqs[m[i].req].probe;
-		ents[i].flags = (pd->flags & BT_PROBE_OPTIONAL) ? BT_IOC_PROBE_OPTIONAL : 0;
+		/* as in SystemTap, a function a wildcard matched that kprobes
+		 * refuses is skipped, not an error */
+		ents[i].flags = (pd->flags & BT_PROBE_OPTIONAL) ||
+				ksym_is_glob(reqs[m[i].req].pattern) ?
+				BT_IOC_PROBE_OPTIONAL : 0;
 		ents[i].addr = m[i].addr;
 		snprintf(ents[i].symbol, sizeof(ents[i].symbol), "%s", m[i].name);
 	}

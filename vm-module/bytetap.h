@@ -101,6 +101,7 @@ struct btk_attach {
 	bool ret;		/* kretprobe */
 	bool registered;
 	char name[BT_IOC_SYM_LEN];	/* probefunc() */
+	char *pp;		/* pp() of one function of a wildcard point */
 };
 
 /* One timer.* probe, or one CPU's timer.profile. */

@@ -196,6 +196,7 @@ void btk_fire(struct btk_sess *s, u32 probe, const struct btk_attach *a,
 	}
 	c->regs = regs;
 	c->att = a;
+	c->ctx->pp = a ? a->pp : NULL;
 	c->kind = pd->kind;
 	rc = bt_run_probe(c->ctx, probe);
 	if (pd->nlocks)
@@ -237,6 +238,7 @@ int btk_run_process(struct btk_sess *s, u32 probe)
 	c->busy = 1;
 	c->regs = NULL;
 	c->att = NULL;
+	c->ctx->pp = NULL;
 	c->kind = s->prog.probes[probe].kind;
 	rc = bt_run_probe(c->ctx, probe);
 	c->hits++;

@@ -144,8 +144,10 @@ static void free_program(struct btk_sess *s)
 	u32 i;
 
 	if (s->atts) {
-		for (i = 0; i < s->natts; i++)
+		for (i = 0; i < s->natts; i++) {
+			kfree(s->atts[i]->pp);
 			kfree(s->atts[i]);
+		}
 		kvfree(s->atts);
 		s->atts = NULL;
 	}
@@ -653,12 +655,25 @@ static int attach_one(struct btk_sess *s, struct bt_ioc_probe *e, char *msg)
 	a->probe = e->probe;
 	a->ret = pd->kind == BT_PROBE_KRETPROBE;
 	strscpy(a->name, e->symbol, sizeof(a->name));
+	if (strpbrk(pat, "*?[")) {
+		/* pp() names the function: the point with "PATTERN" -> "symbol" */
+		const char *point = bt_prog_str(&s->prog, pd->point);
+		size_t pl = strlen(pat);
+		const char *q = strstr(point, pat);
+
+		while (q && (q == point || q[-1] != '"' || q[pl] != '"'))
+			q = strstr(q + 1, pat);
+		if (q)
+			a->pp = kasprintf(GFP_KERNEL, "%.*s%s%s", (int)(q - point), point,
+					  e->symbol, q + pl);
+	}
 	if (a->ret) {
 		a->rp.handler = btk_kretprobe_handler;
 		a->rp.maxactive = pd->maxactive ? min_t(u32, pd->maxactive, 4096) : 0;
 	}
 	rc = register_checked(a, e, pd->offset, msg);
 	if (rc) {
+		kfree(a->pp);
 		kfree(a);
 		return rc;
 	}
@@ -714,8 +729,10 @@ int btk_ioc_attach(struct btk_sess *s, struct bt_ioc_attach *arg)
 		s->atts += first;
 		s->natts -= first;
 		unregister_all(s);
-		for (i = 0; i < s->natts; i++)
+		for (i = 0; i < s->natts; i++) {
+			kfree(s->atts[i]->pp);
 			kfree(s->atts[i]);
+		}
 		s->atts = atts;
 		s->natts = first;
 		n = 0;

@@ -91,6 +91,57 @@ bt -e 'probe kernel.function("__x64_sys_getpid") {
 expect_out "probefunc, ppfunc, pp, target in a kprobe" \
 	'__x64_sys_getpid|__x64_sys_getpid|kernel.function("__x64_sys_getpid")|1|1'
 
+# --- arguments and registers by position (int_arg(), register(), ...) ---------
+# __x64_sys_getpid(const struct pt_regs *regs): arg 1 is the syscall's
+# pt_regs, whose orig_ax (offset 120) is getpid's number, 39
+bt -e 'probe kernel.function("__x64_sys_getpid") {
+	if (execname() == "getpid_loop") {
+		p = pointer_arg(1); l = long_arg(1)
+		printf("%d %d %d %d %d %d\n", p != 0, kernel_long(p + 120),
+		       register("rdi") == l && u_register("rdi") == l && ulong_arg(1) == l && u64_arg(1) == l && s64_arg(1) == l,
+		       int_arg(1) == s32_arg(1) && int_arg(1) == ((l & 0xffffffff) ^ 0x80000000) - 0x80000000,
+		       uint_arg(1) == (l & 0xffffffff) && u32_arg(1) == uint_arg(1),
+		       register("edi") == int_arg(1) && u_register("edi") == uint_arg(1))
+		exit()
+	}
+}' -c 'exec getpid_loop 1'
+expect_out "pointer_arg, long_arg, int_arg, register in a kprobe" "1 39 1 1 1 1"
+# ksys_write(fd, buf, count): write_loop writes "bytetap\n" to /dev/null
+bt -e 'global n, ok
+probe kernel.function("ksys_write") {
+	if (execname() == "write_loop") {
+		n++
+		if (int_arg(1) > 2 && uint_arg(1) == int_arg(1) && user_string_n(pointer_arg(2), 7) == "bytetap" &&
+		    long_arg(3) == 8 && register("rdx") == 8) ok++
+	}
+}
+probe end { printf("n=%d ok=%d\n", n, ok) }' -c 'write_loop 100'
+expect_out "int_arg(1), pointer_arg(2), long_arg(3), register(\"rdx\") of ksys_write" "n=100 ok=100"
+bt -e 'probe kernel.function("__x64_sys_getpid") { if (execname() == "getpid_loop") println(register("xyz")) }' \
+	-c 'exec getpid_loop 1'
+expect_err "an unknown register is an error" "^ERROR: Unknown register: xyz near identifier 'register'"
+bt -e 'probe begin { println(int_arg(1)) }'
+expect_err "int_arg() in begin is an error" "^ERROR: cannot access function args in this context near identifier 'int_arg'"
+bt -e 'probe timer.ms(10) { println(register("rax")) }'
+expect_err "register() in a timer is an error" "^ERROR: cannot access CPU registers in this context near identifier 'register'"
+
+# --- wildcards: one kprobe per function, pp() names it --------------------------
+# (quiet functions only: getpid, getppid, getpgid; see the TCG note above)
+bt -e 'global c
+probe kernel.function("__x64_sys_getp*d") { if (execname() == "getpid_loop") c[probefunc(), pp()]++ }
+probe end { foreach ([f, p] in c) printf("%s %s %d\n", f, p, c[f, p]) }' -c 'getpid_loop 50'
+expect_out "a wildcard attaches every match; probefunc, pp name the function" \
+	'__x64_sys_getpid kernel.function("__x64_sys_getpid") 50'
+bt -v -e 'probe kernel.function("__x64_sys_getp*d").return { next }' -T 0.1
+expect_err "... one kprobe per function matched" '^bytetap: ([3-9]|[1-9][0-9]+) kprobes attached'
+bt -l 'kernel.function("vfs_rea*")'
+if grep -qx 'kernel.function("vfs_read")' $T/out; then ok "-l lists a wildcard's functions"; else
+	fail "-l lists a wildcard's functions"; show $T/out; show $T/err; fi
+bt -l 'kernel.function("vfs_read").return'
+expect_out "-l of a plain name" 'kernel.function("vfs_read").return'
+bt -l 'kernel.function("no_such_function_xyz")' && fail "-l with no match exits 0" ||
+	ok "-l with no match exits 1"
+
 # all on CPU 0, so that the timer interrupts the kprobe handler there
 timeout 120 taskset 1 bytetap -v -DSTP_NO_OVERLOAD -e 'global x, y
 probe kernel.function("__x64_sys_getpid") { if (execname() == "getpid_loop") for (i = 0; i < 2000; i++) x++ }

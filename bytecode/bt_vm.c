@@ -15,6 +15,14 @@
 #include "bt_record.h"
 #include "bt_util.h"
 
+/* objtool must know the dispatch table is a jump table (kernel/bpf/core.c) */
+#ifdef __KERNEL__
+#include <linux/compiler.h>
+#endif
+#ifndef __annotate_jump_table
+#define __annotate_jump_table
+#endif
+
 struct bt_frame {
 	struct bt_frame *prev;
 	const struct bt_func_decl *f;
@@ -750,7 +758,7 @@ static int interp(struct bt_ctx *ctx, uint32_t func)
 #define KEYS	&r[in->c], SR(EXT->a)
 
 #if defined(__GNUC__)
-	static const void *const labels[BT_OP__COUNT] = {
+	static const void *const labels[BT_OP__COUNT] __annotate_jump_table = {
 #define BT_LABEL(name, a, b, c, e, ea, eb, ec) [BT_OP_##name] = &&L_##name,
 		BT_OPCODES(BT_LABEL)
 #undef BT_LABEL

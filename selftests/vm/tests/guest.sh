@@ -318,6 +318,21 @@ bt -e "probe kernel.function(\"$bl\") { next }"
 expect_err "the front end shows the module's refusal of a blacklisted function" \
 	"^ERROR: cannot attach kernel.function\\(\"$bl\"\\): cannot probe $bl: the kernel refused it"
 
+# --- the syscall tapset (tapsets/linux/syscalls.stp) ------------------------------
+bt -e 'global n, a
+probe syscall.write { if (pid() == target()) { n++; a = sprintf("%s(%s)", name, argstr) } }
+probe end { printf("n=%d %s\n", n, a) }' -c 'write_loop 100'
+sed -i 's/write([0-9]*, /write(FD, /' $T/out
+expect_out "syscall.write: every write of write_loop, with its argstr" 'n=100 write(FD, "bytetap\n", 8)'
+bt -e 'global n, ok
+probe syscall.write.return { if (pid() == target()) { n++; if (retval == 8 && retstr == "8") ok++ } }
+probe end { printf("n=%d ok=%d\n", n, ok) }' -c 'write_loop 100'
+expect_out "syscall.write.return: retval and retstr" "n=100 ok=100"
+bt -e 'global n, a
+probe syscall.getpid { if (execname() == "getpid_loop") { n++; a = name . "(" . argstr . ")" } }
+probe end { printf("n=%d %s\n", n, a) }' -c 'getpid_loop 500'
+expect_out "syscall.getpid: the count of getpid_loop 500" "n=500 getpid()"
+
 # --- the end: nothing left behind ------------------------------------------------------
 [ "$(grep -c . /sys/kernel/debug/kprobes/list 2>/dev/null)" = 0 ] && ok "no kprobe left at the end" ||
 	{ fail "kprobes left at the end"; cat /sys/kernel/debug/kprobes/list; }

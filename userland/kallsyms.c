@@ -11,66 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kallsyms.h"
+#include "bt_glob.h"
 
 int ksym_is_glob(const char *pat)
 {
 	return strpbrk(pat, "*?[") != NULL;
 }
 
-/* The same algorithm as vm-module/session.c's glob(). */
 int ksym_glob(const char *pat, const char *str)
 {
-	const char *bp = NULL, *bs = NULL;
-
-	for (;;) {
-		char c = *str, d = *pat;
-
-		if (d == '*') {
-			bp = ++pat;
-			bs = str;
-			continue;
-		}
-		if (c && d == '?') {
-			str++;
-			pat++;
-			continue;
-		}
-		if (c && d == '[') {
-			const char *p = pat + 1;
-			int inv = *p == '!' || *p == '^', match = 0;
-
-			if (inv)
-				p++;
-			do {
-				char lo = *p, hi = lo;
-
-				if (!lo)
-					return 0;
-				if (p[1] == '-' && p[2] && p[2] != ']') {
-					hi = p[2];
-					p += 2;
-				}
-				if (c >= lo && c <= hi)
-					match = 1;
-				p++;
-			} while (*p != ']');
-			if (match != inv) {
-				pat = p + 1;
-				str++;
-				continue;
-			}
-		} else if (c && c == d) {
-			str++;
-			pat++;
-			continue;
-		} else if (!c && !d) {
-			return 1;
-		}
-		if (!bp || !*bs)
-			return 0;
-		pat = bp;
-		str = ++bs;
-	}
+	return bt_glob(pat, str);
 }
 
 struct range {
@@ -161,6 +111,9 @@ int ksym_resolve(struct ksym_req *reqs, size_t nreqs, struct ksym_match **out,
 			kp_end = addr;
 		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
 			continue;
+		/* a name the attach ABI cannot carry whole is no match */
+		if (strlen(name) >= sizeof(((struct ksym_match *)0)->name))
+			continue;
 		for (i = 0; i < nreqs; i++) {
 			struct ksym_req *r = &reqs[i];
 			int glob = ksym_is_glob(r->pattern);
@@ -187,7 +140,8 @@ int ksym_resolve(struct ksym_req *reqs, size_t nreqs, struct ksym_match **out,
 			}
 			m[n].req = (uint32_t)i;
 			m[n].addr = addr + r->offset;
-			snprintf(m[n].name, sizeof(m[n].name), "%s", name);
+			memcpy(m[n].name, name, sizeof(m[n].name) - 1);
+			m[n].name[sizeof(m[n].name) - 1] = 0;
 			n++;
 			r->nfound++;
 		}

@@ -37,19 +37,13 @@
 #include "kallsyms.h"
 #include "output.h"
 #include "rt_kernel.h"
+#include "rt_common.h"
 #include "util.h"
 #include "bt_ioctl.h"
 #include "bt_vm.h"
 
 #define DEV_PATH	"/dev/" BT_DEV_NAME
 #define READ_BUF	(256u << 10)
-
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
 
 static uint64_t mono_ns(void)
 {
@@ -286,47 +280,17 @@ static int ioctl_draining(struct rk *k, unsigned long cmd, void *arg)
 /* Fork CMD, held until START has run the begin probes. */
 static int start_command(struct rk *k)
 {
-	int p[2];
-	pid_t pid;
+	pid_t pid = rt_fork_command(k->o->command, &k->go_pipe);
 
-	if (pipe(p) != 0)
-		return -1;
-	pid = fork();
 	if (pid < 0)
 		return -1;
-	if (pid == 0) {
-		sigset_t none;
-		char c;
-
-		close(p[1]);
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		if (read(p[0], &c, 1) != 0)	/* EOF: go; a byte: give up */
-			_exit(127);
-		close(p[0]);
-		execl("/bin/sh", "sh", "-c", k->o->command, (char *)NULL);
-		_exit(127);
-	}
-	close(p[0]);
 	k->child = pid;
-	k->go_pipe = p[1];
 	return 0;
 }
 
 static void end_command(struct rk *k, int go)
 {
-	if (k->go_pipe >= 0) {
-		if (!go) {
-			ssize_t n = write(k->go_pipe, "x", 1);	/* CMD exits 127 */
-
-			(void)n;
-		}
-		close(k->go_pipe);
-		k->go_pipe = -1;
-	}
+	rt_release_command(&k->go_pipe, go);
 }
 
 static int resolve_and_attach(struct rk *k, const struct bt_ioc_info *info)
@@ -433,7 +397,7 @@ static void main_loop(struct rk *k)
 		uint64_t now = mono_ns(), left = UINT64_MAX;
 		int n;
 
-		if (got_signal)
+		if (rt_signal)
 			return;
 		if (k->child > 0) {
 			int ws;
@@ -479,9 +443,7 @@ int rt_kernel_run(const struct bt_prog *prog, const void *blob, size_t size,
 	struct bt_ioc_start start = { .size = sizeof(start) };
 	struct bt_ioc_stop stop = { .size = sizeof(stop) };
 	struct bt_ioc_status st;
-	struct sigaction sa = { 0 };
 	struct bt_session fake;
-	sigset_t block;
 	char err[512], log[512] = "", warn[160];
 	int rc = 1;
 
@@ -508,16 +470,7 @@ int rt_kernel_run(const struct bt_prog *prog, const void *blob, size_t size,
 		return 1;
 	}
 
-	/* signals are blocked except while waiting, so none is lost */
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, NULL);
+	rt_catch_signals();
 
 	if (o->command && start_command(&k) != 0) {
 		fprintf(stderr, "ERROR: cannot run %s: %s\n", o->command, strerror(errno));

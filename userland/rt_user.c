@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "output.h"
+#include "rt_common.h"
 #include "rt_user.h"
 #include "util.h"
 #include "bt_builtin.h"
@@ -51,11 +52,9 @@ struct rt {
 	int aborted;
 	pid_t child;
 	pid_t target;		/* target(): -x PID, or the -c command */
-	int release_fd;		/* -c: write to let the command exec */
+	int release_fd;		/* -c: closing it lets the command exec */
 	uint64_t seed;
 };
-
-static volatile sig_atomic_t got_signal;
 
 static uint64_t mono_ns(void)
 {
@@ -253,11 +252,6 @@ static void run_kind(struct rt *rt, int kind, int stop_on_exit)
 	free(idx);
 }
 
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
-
 static uint64_t jittered(struct rt *rt, const struct timer *t)
 {
 	uint64_t r;
@@ -273,47 +267,15 @@ static uint64_t jittered(struct rt *rt, const struct timer *t)
 
 /*
  * -c CMD: fork it now, so target() is its pid already in begin probes, but
- * let it exec only once the begin probes have run (release_command), as
- * SystemTap does.
+ * let it exec only once the begin probes have run, as SystemTap does.
  */
 static void fork_command(struct rt *rt)
 {
-	int fds[2];
-	pid_t pid;
-	char c;
+	pid_t pid = rt_fork_command(rt->o->command, &rt->release_fd);
 
-	if (pipe(fds) != 0)
-		return;
-	pid = fork();
-	if (pid == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		close(fds[1]);
-		if (read(fds[0], &c, 1) != 1)
-			_exit(0);	/* the session ended first */
-		close(fds[0]);
-		execl("/bin/sh", "sh", "-c", rt->o->command, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[0]);
-	if (pid < 0) {
-		close(fds[1]);
-		return;
-	}
-	rt->child = pid;
-	rt->target = pid;
-	rt->release_fd = fds[1];
-}
-
-static void release_command(struct rt *rt)
-{
-	if (rt->release_fd > 0) {
-		if (write(rt->release_fd, "g", 1) != 1)
-			perror("bytetap: starting the -c command");
-		close(rt->release_fd);
-		rt->release_fd = 0;
+	if (pid > 0) {
+		rt->child = pid;
+		rt->target = pid;
 	}
 }
 
@@ -330,7 +292,7 @@ static void main_loop(struct rt *rt, struct timer *timers, uint32_t ntimers)
 		struct timespec wait;
 		uint32_t i;
 
-		if (rt->exit_requested || rt->failed || rt->aborted || got_signal)
+		if (rt->exit_requested || rt->failed || rt->aborted || rt_signal)
 			return;
 		if (rt->child > 0 && waitpid(rt->child, NULL, WNOHANG) == rt->child) {
 			rt->child = 0;
@@ -431,11 +393,9 @@ static int setup(struct rt *rt)
 int rt_user_run(const struct bt_prog *prog, const struct options *o)
 {
 	const struct bt_probe_decl *bad;
-	struct rt rt = { .prog = prog, .o = o, .target = o->target };
+	struct rt rt = { .prog = prog, .o = o, .target = o->target, .release_fd = -1 };
 	struct timer *timers;
 	uint32_t ntimers = 0, i;
-	struct sigaction sa = { 0 };
-	sigset_t block;
 	char warn[128];
 	int status;
 
@@ -452,27 +412,14 @@ int rt_user_run(const struct bt_prog *prog, const struct options *o)
 	if (setup(&rt) != 0)
 		return 1;
 
-	/* signals are blocked except while waiting, so none is lost */
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, NULL);
+	rt_catch_signals();
 
 	timers = xcalloc(prog->nprobes + 1, sizeof(*timers));
 	if (o->command)
 		fork_command(&rt);
 	run_kind(&rt, BT_PROBE_BEGIN, 1);
-	if (rt.exit_requested || rt.failed) {
-		if (rt.release_fd > 0)
-			close(rt.release_fd);	/* the command never runs */
-		rt.release_fd = 0;
-	}
-	release_command(&rt);
+	/* the command runs only if the begin probes did not end the session */
+	rt_release_command(&rt.release_fd, !rt.exit_requested && !rt.failed);
 	for (i = 0; i < prog->nprobes; i++) {
 		if (prog->probes[i].kind != BT_PROBE_TIMER)
 			continue;

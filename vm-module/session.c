@@ -22,6 +22,7 @@
 #include <linux/ctype.h>
 #include <linux/cpu.h>
 
+#include "bt_glob.h"
 #include "bytetap.h"
 #include "bt_map.h"
 #include "bt_record.h"
@@ -415,61 +416,6 @@ fail:
 /* ATTACH                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Shell-style glob: * ? [abc] [a-z] [!x]; no escapes. */
-static bool glob(const char *pat, const char *str)
-{
-	const char *bp = NULL, *bs = NULL;
-
-	for (;;) {
-		char c = *str, d = *pat;
-
-		if (d == '*') {
-			bp = ++pat;
-			bs = str;
-			continue;
-		}
-		if (c && d == '?') {
-			str++;
-			pat++;
-			continue;
-		}
-		if (c && d == '[') {
-			const char *p = pat + 1;
-			bool inv = *p == '!' || *p == '^', match = false;
-
-			if (inv)
-				p++;
-			do {
-				char lo = *p, hi = lo;
-
-				if (!lo)
-					return false;	/* unterminated */
-				if (p[1] == '-' && p[2] && p[2] != ']') {
-					hi = p[2];
-					p += 2;
-				}
-				if (c >= lo && c <= hi)
-					match = true;
-				p++;
-			} while (*p != ']');
-			if (match != inv) {
-				pat = p + 1;
-				str++;
-				continue;
-			}
-		} else if (c && c == d) {
-			str++;
-			pat++;
-			continue;
-		} else if (!c && !d) {
-			return true;
-		}
-		if (!bp || !*bs)
-			return false;
-		pat = bp;
-		str = ++bs;
-	}
-}
 
 static int hexval(const char **p, u64 *out)
 {
@@ -634,7 +580,7 @@ static int attach_one(struct btk_sess *s, struct bt_ioc_probe *e, char *msg)
 		return -EINVAL;
 	}
 	pat = bt_prog_str(&s->prog, pd->symbol);
-	if (!glob(pat, e->symbol)) {
+	if (!bt_glob(pat, e->symbol)) {
 		snprintf(msg, LOGSZ, "probe %u: function %s does not match %s", e->probe,
 			 e->symbol, pat);
 		return -EINVAL;

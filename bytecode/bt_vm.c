@@ -756,6 +756,13 @@ static int interp(struct bt_ctx *ctx, uint32_t func)
 #define MV(i)	(&sess->mvars[(i)])
 #define MAP0(i)	(&sess->mvars[(i)].inst[0])
 #define KEYS	&r[in->c], SR(EXT->a)
+/* An insert found no room: "Array overflow, check ..." for map in->b. */
+#define IF_FULL_RAISE(e) do {						\
+	if (bt_unlikely(!(e))) {					\
+		overflow(ctx, &prog->maps[in->b]);			\
+		RAISE_SET();						\
+	}								\
+} while (0)
 
 #if defined(__GNUC__)
 	static const void *const labels[BT_OP__COUNT] __annotate_jump_table = {
@@ -1093,10 +1100,7 @@ dispatch:
 		struct bt_ment *e = bt_map_is_i1(m) ? bt_map_insert1(m, RC) :
 				    bt_map_insert(m, KEYS, NULL);
 
-		if (bt_unlikely(!e)) {
-			overflow(ctx, &prog->maps[in->b]);
-			RAISE_SET();
-		}
+		IF_FULL_RAISE(e);
 		*(int64_t *)bt_ment_val(m, e) = RA;
 		in += 2;
 		NEXT();
@@ -1105,10 +1109,7 @@ dispatch:
 		struct bt_map *m = MAP0(in->b);
 		struct bt_ment *e = bt_map_insert(m, KEYS, NULL);
 
-		if (bt_unlikely(!e)) {
-			overflow(ctx, &prog->maps[in->b]);
-			RAISE_SET();
-		}
+		IF_FULL_RAISE(e);
 		bt_strlcpy(bt_ment_val(m, e), SR(in->a), slen);
 		in += 2;
 		NEXT();
@@ -1119,10 +1120,7 @@ dispatch:
 				    bt_map_insert(m, KEYS, NULL);
 		int64_t *v;
 
-		if (bt_unlikely(!e)) {
-			overflow(ctx, &prog->maps[in->b]);
-			RAISE_SET();
-		}
+		IF_FULL_RAISE(e);
 		v = bt_ment_val(m, e);
 		*v = WADD(*v, RA);
 		RA = *v;
@@ -1156,10 +1154,7 @@ dispatch:
 		if (!e)
 			e = bt_map_insert(m, KEYS, NULL);
 
-		if (bt_unlikely(!e)) {
-			overflow(ctx, &prog->maps[in->b]);
-			RAISE_SET();
-		}
+		IF_FULL_RAISE(e);
 		bt_stat_add(&mv->shape, bt_ment_val(m, e), RA);
 		in += 2;
 		NEXT();

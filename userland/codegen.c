@@ -1774,6 +1774,17 @@ static int resolve_point(struct gen *g, struct probe_point *pp,
 		}
 		return 0;
 	}
+	if (comp_is(c, "kernel") && n == 2 && comp_is(&c[1], "trace") &&
+	    comp_str(&c[1])) {
+		/* kernel.trace("sched_switch") or ("sched:sched_switch"): the
+		 * module finds the tracepoint by its name */
+		const char *name = comp_str(&c[1]);
+		const char *colon = strchr(name, ':');
+
+		*symbol = colon ? colon + 1 : name;
+		d->kind = BT_PROBE_TRACEPOINT;
+		return 0;
+	}
 bad:
 	return -1;
 }

@@ -333,6 +333,13 @@ probe syscall.getpid { if (execname() == "getpid_loop") { n++; a = name . "(" . 
 probe end { printf("n=%d %s\n", n, a) }' -c 'getpid_loop 500'
 expect_out "syscall.getpid: the count of getpid_loop 500" "n=500 getpid()"
 
+# --- per-area checks: selftests/vm/tests/area-*.sh, sourced in name order ----
+# Each uses ok/fail/bt/expect_out/expect_err above and must leave no probe
+# armed and the module loaded.
+for area in selftests/vm/tests/area-*.sh; do
+	[ -f "$area" ] && . "$area"
+done
+
 # --- the end: nothing left behind ------------------------------------------------------
 [ "$(grep -c . /sys/kernel/debug/kprobes/list 2>/dev/null)" = 0 ] && ok "no kprobe left at the end" ||
 	{ fail "kprobes left at the end"; cat /sys/kernel/debug/kprobes/list; }

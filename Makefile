@@ -15,7 +15,7 @@ CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wshadow=local
 CPPFLAGS_ALL := -Ibytecode -Iuserland -D_GNU_SOURCE
 STD     := -std=gnu11
-LDLIBS  := -lelf -ldw
+LDLIBS  := -lbpf -lelf -ldw
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 CORE_SRC := $(wildcard bytecode/*.c)

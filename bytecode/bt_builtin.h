@@ -92,7 +92,63 @@
 	X(S64_ARG,	"s64_arg",	'i', "i",   HOST)		\
 	X(U64_ARG,	"u64_arg",	'i', "i",   HOST)		\
 	X(REGISTER,	"register",	'i', "s",   HOST)		\
-	X(U_REGISTER,	"u_register",	'i', "s",   HOST)
+	X(U_REGISTER,	"u_register",	'i', "s",   HOST)		\
+	/* system calls, symbols, stacks, the task (contracts below) */	\
+	X(SYSCALL_NAME,	"syscall_name",	's', "i",   CORE)		\
+	X(CALLER_ADDR,	"caller_addr",	'i', "",    HOST)		\
+	X(CALLER,	"caller",	's', "",    HOST)		\
+	X(SYMNAME,	"symname",	's', "i",   HOST)		\
+	X(SYMDATA,	"symdata",	's', "i",   HOST)		\
+	X(BACKTRACE,	"backtrace",	's', "",    HOST)		\
+	X(PRINT_BACKTRACE, "print_backtrace", 'v', "", HOST)		\
+	X(SPRINT_BACKTRACE, "sprint_backtrace", 's', "", HOST)	\
+	X(TASK_CURRENT,	"task_current",	'i', "",    HOST)
+
+/*
+ * Contracts of the system call, symbol, stack and task builtins
+ * (SystemTap 4.8's, x86_64).  "Frames" are the kernel stack of the probe:
+ * frame 0 is where the probe stopped (a kprobe's address; in a kretprobe,
+ * the address the function returns to) and frames 1.. are the return
+ * addresses found by unwinding the probe's registers, at most
+ * BT_MAXBACKTRACE in all (SystemTap's MAXBACKTRACE).  timer.profile has
+ * the interrupted registers (no frames when user code was interrupted);
+ * timer.* and kernel.trace() probes, which have none, unwind the current
+ * stack from the first return address outside the module.  begin, end and
+ * error probes, and every probe of the user runtime, have no frames.
+ * Addresses print as "0x%x" does ("0x0", no padding); a symbol line is
+ * "NAME+0xOFF/0xSIZE [MODULE]", MODULE "kernel" for the kernel image.
+ *
+ *	syscall_name(nr)	the x86_64 name of system call nr ("getpid"
+ *				for 39), "" for a number with none
+ *				(bt_syscall_names.h: the 64-bit table, for
+				32-bit tasks too)
+ *	caller_addr()		frame 1: in a kprobe at a function's entry,
+ *				its return address; 0 without one
+ *	caller()		sprintf("%s 0x%x", symname(a), a) of
+ *				a = caller_addr()
+ *	symname(addr)		the kernel symbol containing addr, else addr
+ *				as "0x%x"
+ *	symdata(addr)		"NAME+0xOFF/0xSIZE [MODULE]", else addr as
+ *				"0x%x"
+ *	backtrace()		the frames as "0x%x " each (a trailing space,
+ *				as SystemTap's), cut at MAXSTRINGLEN
+ *	print_backtrace()	prints one line per frame,
+ *				" 0xADDR : NAME+0xOFF/0xSIZE [MODULE]"; in a
+ *				kretprobe, first "Returning from: " and the
+ *				function's line, then "Returning to  : " before
+ *				frame 0.  The VM emits the raw addresses (a
+ *				BACKTRACE record); user space names them from
+ *				/proc/kallsyms.
+ *	sprint_backtrace()	"NAME+0xOFF [MODULE]\n" per frame, cut at
+ *				MAXSTRINGLEN
+ *	task_current()		the address of the current task_struct; the
+ *				user runtime has none: an error
+ *
+ * symname, symdata, caller and sprint_backtrace name addresses in the
+ * kernel (sprint_symbol()); in the user runtime symname and symdata read
+ * /proc/kallsyms (addresses hidden to non-root: the hex form).
+ */
+#define BT_MAXBACKTRACE 20
 
 enum bt_builtin_id {
 #define BT_BUILTIN_ENUM(id, name, ret, args, where) BT_B_##id,
@@ -113,5 +169,15 @@ struct bt_builtin_info {
 };
 
 extern const struct bt_builtin_info bt_builtin_info[BT_B__COUNT];
+
+struct bt_ctx;
+
+/*
+ * print_backtrace() of a host: emit one BACKTRACE record (bt_record.h) of
+ * n addresses (n <= BT_MAXBACKTRACE), flags BT_REC_BT_*, or count a drop
+ * when the output buffer is full.  Safe in probe context.
+ */
+void bt_emit_backtrace(struct bt_ctx *ctx, uint32_t flags,
+		       const uint64_t *addrs, uint32_t n);
 
 #endif /* BT_BUILTIN_H */

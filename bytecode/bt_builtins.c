@@ -13,6 +13,7 @@
 #include "bt_host.h"
 #include "bt_record.h"
 #include "bt_util.h"
+#include "bt_syscall_names.h"
 
 #define RANDMAX	(1024 * 1024)	/* randint's limit, as tapset/random.stp */
 
@@ -98,6 +99,39 @@ static int matched(struct bt_ctx *ctx, int64_t n, char *dst)
 	bt_memcpy(dst, ctx->match_str + st, (size_t)(en - st));
 	dst[en - st] = 0;
 	return 0;
+}
+
+/* syscall_name(): "" for a number with no 64-bit system call, as stap's array */
+static void syscall_name(char *dst, uint32_t cap, int64_t nr)
+{
+	const char *name = "";
+
+	if (nr >= 0 && (uint64_t)nr < BT_NSYSCALL_NAMES && bt_syscall_names[nr])
+		name = bt_syscall_names[nr];
+	bt_strlcpy(dst, name, cap);
+}
+
+void bt_emit_backtrace(struct bt_ctx *ctx, uint32_t flags,
+		       const uint64_t *addrs, uint32_t n)
+{
+	uint32_t len;
+	struct bt_rec *rec;
+
+	if (n > BT_MAXBACKTRACE)
+		n = BT_MAXBACKTRACE;
+	len = (uint32_t)sizeof(*rec) + n * 8u;	/* already a multiple of 8 */
+	rec = bt_host_out_reserve(ctx, len);
+	if (!rec) {
+		__atomic_add_fetch(&ctx->sess->drop_count, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	rec->len = len;
+	rec->type = BT_REC_BACKTRACE;
+	rec->flags = 0;
+	rec->arg = flags;
+	rec->pad = 0;
+	bt_memcpy(rec + 1, addrs, n * 8u);
+	bt_host_out_commit(ctx, rec);
 }
 
 static int host_call(struct bt_ctx *ctx, unsigned int id, int64_t *r, char *s,
@@ -213,6 +247,9 @@ int bt_builtin_call(struct bt_ctx *ctx, unsigned int id, int64_t *r, char *s,
 		return 0;
 	case BT_B_PPFUNC:
 		ppfunc(s0, slen, bt_ctx_pp(ctx));
+		return 0;
+	case BT_B_SYSCALL_NAME:
+		syscall_name(s0, slen, r[b]);
 		return 0;
 	default:
 		if (id >= BT_B__COUNT || bt_builtin_info[id].where != BT_BW_HOST) {

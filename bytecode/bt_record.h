@@ -18,6 +18,14 @@
  *		"ERROR: <message> near <location of pc>".
  *	WARN	arg = 0.  Payload: the message, NUL-terminated.  Printed as
  *		"WARNING: <message>".
+ *	BACKTRACE  arg = flags (BT_REC_BT_*).  Payload: uint64 addresses,
+ *		as many as fit in len, frame 0 first: print_backtrace().
+ *		User space names them from /proc/kallsyms, one line each:
+ *		" 0x<addr> : <sym>+0x<off>/0x<size> [<module>]" ("kernel"
+ *		for the kernel image), " 0x<addr>" alone for no symbol.
+ *		With BT_REC_BT_RETURN (a kretprobe) the first address is the
+ *		probed function's, printed after "Returning from: ", and the
+ *		second line starts "Returning to  : ".
  */
 #ifndef BT_RECORD_H
 #define BT_RECORD_H
@@ -37,7 +45,10 @@ enum bt_rec_type {
 	BT_REC_HIST,
 	BT_REC_ERROR,
 	BT_REC_WARN,
+	BT_REC_BACKTRACE,
 };
+
+#define BT_REC_BT_RETURN 0x1u	/* BACKTRACE: addrs[0] is the returning function */
 
 #define BT_REC_NOPC 0xffffffffu
 #define BT_REC_ALIGN(n) (((n) + 7u) & ~7u)

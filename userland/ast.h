@@ -36,6 +36,7 @@ struct probe;
 struct alias;
 struct compiler;		/* front-end context, parse.h */
 struct builtin_sig;		/* builtin table entry, see sema.h / builtins.h */
+struct target_ctx;		/* target.h */
 
 /* ---- source positions and tokens ---- */
 
@@ -395,6 +396,9 @@ struct probe {
 	struct probe *orig;	/* derived probe: the user probe it came from */
 	const struct alias *via;	/* derived through this alias, or NULL */
 	int index;		/* position in script->probes[] */
+
+	/* what $name / $$parms mean here (target.h); NULL: no context */
+	struct target_ctx *target;
 
 	/* globals read / written, including through called functions */
 	struct symbol **reads, **writes;

@@ -5,6 +5,10 @@
  * "ffffffffc0123450 t foo	[ext4]".  We keep text symbols (t, T, w, W)
  * of the kernel image.  The module checks every address again against its
  * own symbol table, so this only has to be right, not trusted.
+ *
+ * Also the other way, address -> symbol (ksym_lookup()), for the raw
+ * addresses of print_backtrace() records: user space names them, so that
+ * the probe only copies a few words.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -177,4 +181,172 @@ int ksym_resolve(struct ksym_req *reqs, size_t nreqs, struct ksym_match **out,
 	*out = m;
 	*nout = n;
 	return 0;
+}
+
+/* --- address -> symbol ------------------------------------------------------ */
+
+struct sym {
+	uint64_t addr;
+	uint32_t name;		/* offsets into the string pool */
+	uint32_t module;
+	uint32_t order;		/* line number: aliases keep the first listed */
+};
+
+static struct {
+	int loaded;
+	struct sym *syms;
+	size_t n;
+	char *pool;
+	size_t used, cap;
+} ks;
+
+static uint32_t pool_add(const char *s, size_t len)
+{
+	uint32_t at;
+
+	if (ks.used + len + 1 > ks.cap) {
+		size_t cap = ks.cap ? ks.cap * 2 : 1 << 20;
+		char *p;
+
+		while (cap < ks.used + len + 1)
+			cap *= 2;
+		p = realloc(ks.pool, cap);
+		if (!p)
+			return UINT32_MAX;
+		ks.pool = p;
+		ks.cap = cap;
+	}
+	at = (uint32_t)ks.used;
+	memcpy(ks.pool + at, s, len);
+	ks.pool[at + len] = 0;
+	ks.used += len + 1;
+	return at;
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct sym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void load_syms(void)
+{
+	const char *path = getenv("BYTETAP_KALLSYMS");
+	uint32_t kernel, last_mod = UINT32_MAX;
+	char line[512], last_name[256] = "";
+	size_t cap = 0;
+	FILE *f;
+
+	ks.loaded = 1;
+	f = fopen(path ? path : "/proc/kallsyms", "r");
+	if (!f)
+		return;
+	kernel = pool_add("kernel", 6);
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long addr;
+		char type, name[256], mod[128];
+		int k = sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, name, mod);
+		struct sym *s;
+
+		if (k < 3 || !addr)
+			continue;	/* addresses hidden (kptr_restrict) or junk */
+		if (ks.n == cap) {
+			struct sym *p;
+
+			cap = cap ? cap * 2 : 65536;
+			p = realloc(ks.syms, cap * sizeof(*p));
+			if (!p)
+				break;
+			ks.syms = p;
+		}
+		s = &ks.syms[ks.n];
+		s->addr = addr;
+		s->name = pool_add(name, strlen(name));
+		if (k < 4) {
+			s->module = kernel;
+		} else if (last_mod != UINT32_MAX && !strcmp(last_name, mod)) {
+			s->module = last_mod;	/* one copy per run of a module's lines */
+		} else {
+			last_mod = s->module = pool_add(mod, strlen(mod));
+			snprintf(last_name, sizeof(last_name), "%s", mod);
+		}
+		if (s->name == UINT32_MAX || s->module == UINT32_MAX)
+			break;
+		s->order = (uint32_t)ks.n;
+		ks.n++;
+	}
+	fclose(f);
+	qsort(ks.syms, ks.n, sizeof(*ks.syms), sym_cmp);
+}
+
+/* A module's last symbol has no known end: accept only addresses near it. */
+#define KSYM_UNSIZED_SLACK 0x100000
+
+int ksym_lookup(uint64_t addr, struct ksym_info *out)
+{
+	size_t lo = 0, hi, i, j;
+	const struct sym *s;
+	uint64_t size = 0;
+
+	if (!ks.loaded)
+		load_syms();
+	hi = ks.n;
+	while (lo < hi) {		/* the first symbol above addr */
+		size_t mid = (lo + hi) / 2;
+
+		if (ks.syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return 0;
+	i = lo - 1;
+	while (i > 0 && ks.syms[i - 1].addr == ks.syms[i].addr)
+		i--;			/* the first listed of the aliases */
+	s = &ks.syms[i];
+	/* Modules are apart in memory, but look a little further for ours. */
+	for (j = lo; j < ks.n && j < lo + 64; j++) {
+		if (ks.syms[j].module == s->module && ks.syms[j].addr > s->addr) {
+			size = ks.syms[j].addr - s->addr;
+			break;
+		}
+	}
+	if (size ? addr - s->addr >= size : addr - s->addr >= KSYM_UNSIZED_SLACK)
+		return 0;
+	out->name = ks.pool + s->name;
+	out->module = ks.pool + s->module;
+	out->addr = s->addr;
+	out->size = size;
+	return 1;
+}
+
+void ksym_format(char *buf, size_t cap, uint64_t addr, enum ksym_style style)
+{
+	struct ksym_info k;
+
+	if (!cap)
+		return;
+	if (!ksym_lookup(addr, &k)) {
+		snprintf(buf, cap, "0x%llx", (unsigned long long)addr);
+		return;
+	}
+	switch (style) {
+	case KSYM_NAME:
+		snprintf(buf, cap, "%s", k.name);
+		break;
+	case KSYM_DATA:
+		snprintf(buf, cap, "%s+0x%llx/0x%llx [%s]", k.name,
+			 (unsigned long long)(addr - k.addr), (unsigned long long)k.size,
+			 k.module);
+		break;
+	case KSYM_FULL:
+		snprintf(buf, cap, "0x%llx : %s+0x%llx/0x%llx [%s]", (unsigned long long)addr,
+			 k.name, (unsigned long long)(addr - k.addr),
+			 (unsigned long long)k.size, k.module);
+		break;
+	}
 }

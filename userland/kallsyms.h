@@ -39,4 +39,31 @@ int ksym_resolve(struct ksym_req *reqs, size_t nreqs, struct ksym_match **out,
 int ksym_glob(const char *pat, const char *str);
 int ksym_is_glob(const char *pat);
 
+/*
+ * Address -> symbol, for print_backtrace() records and the user runtime's
+ * symname() / symdata(): every symbol of /proc/kallsyms (or
+ * $BYTETAP_KALLSYMS), read once on first use and sorted.  A symbol's size
+ * runs to the next higher address of the same module, as the kernel's
+ * kallsyms reckons it; aliases resolve to the first one listed.  Returns
+ * 1 and fills *out when addr lies in a symbol, else 0 (also when the file
+ * cannot be read or hides its addresses).
+ */
+struct ksym_info {
+	const char *name;
+	const char *module;	/* "kernel" for the kernel image */
+	uint64_t addr;		/* the symbol's start */
+	uint64_t size;		/* 0 when unknown (a module's last symbol) */
+};
+int ksym_lookup(uint64_t addr, struct ksym_info *out);
+
+/* How ksym_format() names an address, as SystemTap's functions do. */
+enum ksym_style {
+	KSYM_NAME,	/* symname():  "vfs_read" */
+	KSYM_DATA,	/* symdata():  "vfs_read+0x4/0x1c0 [kernel]" */
+	KSYM_FULL,	/* print_backtrace(): "0xffffffff81234564 : " + KSYM_DATA */
+};
+
+/* addr as style gives it, or "0x<hex>" alone for an unknown address. */
+void ksym_format(char *buf, size_t cap, uint64_t addr, enum ksym_style style);
+
 #endif

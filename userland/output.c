@@ -7,6 +7,7 @@
 #include "output.h"
 #include "bt_format.h"
 #include "bt_record.h"
+#include "kallsyms.h"
 #include "util.h"
 
 #define MAX_COMPS 256
@@ -152,6 +153,32 @@ static void print_hist(struct output *o, const struct bt_rec *r,
 	free(counts);
 }
 
+/*
+ * print_backtrace(): SystemTap's layout, one " 0xADDR : SYM+0xOFF/0xSIZE
+ * [MODULE]" line per frame, named from /proc/kallsyms (loaded on the
+ * first backtrace).
+ */
+static void print_backtrace(struct output *o, const struct bt_rec *r,
+			    const uint8_t *p, const uint8_t *end)
+{
+	size_t n = (size_t)(end - p) / 8, i;
+	char line[512];
+
+	for (i = 0; i < n; i++) {
+		uint64_t addr;
+
+		memcpy(&addr, p + 8 * i, 8);
+		ksym_format(line, sizeof(line), addr, KSYM_FULL);
+		if (r->arg & BT_REC_BT_RETURN) {
+			if (i == 0)
+				fputs("Returning from: ", o->out);
+			else if (i == 1)
+				fputs("Returning to  : ", o->out);
+		}
+		fprintf(o->out, " %s\n", line);
+	}
+}
+
 const char *output_location(const struct bt_prog *prog, uint32_t pc)
 {
 	size_t lo = 0, hi = prog->nlocs;
@@ -209,6 +236,9 @@ int output_records(struct output *o, const void *buf, size_t len)
 			break;
 		case BT_REC_HIST:
 			print_hist(o, &r, payload, p + r.len);
+			break;
+		case BT_REC_BACKTRACE:
+			print_backtrace(o, &r, payload, p + r.len);
 			break;
 		case BT_REC_ERROR:
 			errors++;

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "kallsyms.h"
 #include "output.h"
 #include "rt_common.h"
 #include "rt_user.h"
@@ -193,6 +194,21 @@ int bt_host_builtin(struct bt_ctx *ctx, unsigned int id,
 	case BT_B_REGISTER: case BT_B_U_REGISTER:
 		bt_ctx_fail(ctx, "cannot access CPU registers in this context");
 		return -1;
+	/*
+	 * No probe here has a kernel stack: the frames are none, as in the
+	 * kernel runtime's begin probes (bt_builtin.h).  Symbols come from
+	 * /proc/kallsyms, so symname() / symdata() still name addresses.
+	 */
+	case BT_B_CALLER_ADDR: *iret = 0; return 0;
+	case BT_B_CALLER: copy_str(sret, sret_cap, "0x0 0x0"); return 0;
+	case BT_B_BACKTRACE: case BT_B_SPRINT_BACKTRACE: copy_str(sret, sret_cap, ""); return 0;
+	case BT_B_PRINT_BACKTRACE: return 0;
+	case BT_B_SYMNAME:
+		ksym_format(sret, sret_cap, (uint64_t)iargs[0], KSYM_NAME);
+		return 0;
+	case BT_B_SYMDATA:
+		ksym_format(sret, sret_cap, (uint64_t)iargs[0], KSYM_DATA);
+		return 0;
 	default:
 		break;
 	}

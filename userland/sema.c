@@ -22,6 +22,7 @@
 #include "lex.h"
 #include "parse.h"
 #include "sema.h"
+#include "target.h"
 
 #define MAX_ALIAS_DEPTH 32
 #define MAX_DERIVED_PROBES 100000	/* stops exponential alias fan-out */
@@ -915,6 +916,302 @@ static void validate_points(struct sema *S)
 	s->nprobes = kept;
 }
 
+/* ==== 3c. target variables: one probe per context, @entry captures ==== */
+
+/*
+ * A handler that reads $vars needs one concrete function or tracepoint
+ * per probe (each has its own parameters): such probes are split over
+ * the names their points match in BTF.  Tracepoint patterns are always
+ * expanded here, since the module attaches tracepoints by exact name.
+ * In a .return probe, @entry(e) and parameters (entry values, as in
+ * SystemTap) become a global keyed by tid(), written by a companion
+ * entry probe and read-and-deleted at the top of the return handler.
+ */
+static bool uses_targets_expr(const struct expr *e);
+
+static bool uses_targets_stmt(const struct stmt *s)
+{
+	if (!s)
+		return false;
+	if (uses_targets_expr(s->expr) || uses_targets_expr(s->init) ||
+	    uses_targets_expr(s->step) || uses_targets_stmt(s->then) ||
+	    uses_targets_stmt(s->els) || uses_targets_stmt(s->body) ||
+	    uses_targets_stmt(s->catch_body))
+		return true;
+	for (int i = 0; i < s->nstmts; i++)
+		if (uses_targets_stmt(s->stmts[i]))
+			return true;
+	if (s->fe) {
+		if (uses_targets_expr(s->fe->limit) || uses_targets_stmt(s->fe->body))
+			return true;
+		for (int i = 0; i < s->fe->nslice; i++)
+			if (uses_targets_expr(s->fe->slice[i]))
+				return true;
+	}
+	return false;
+}
+
+static bool uses_targets_expr(const struct expr *e)
+{
+	if (!e)
+		return false;
+	if (e->kind == E_TARGET || e->kind == E_ENTRY)
+		return true;
+	if (uses_targets_expr(e->lhs) || uses_targets_expr(e->rhs) ||
+	    uses_targets_expr(e->cond))
+		return true;
+	for (int i = 0; i < e->nargs; i++)
+		if (uses_targets_expr(e->args[i]))
+			return true;
+	for (int i = 0; i < e->ncomps; i++)
+		if (uses_targets_expr(e->comps[i].index))
+			return true;
+	return false;
+}
+
+static bool has_glob(const char *s)
+{
+	return s && strpbrk(s, "*?[");
+}
+
+static bool trace_point(const struct probe_point *pp)
+{
+	return pp->ncomps == 2 && !strcmp(pp->comps[0].name, "kernel") &&
+	       !strcmp(pp->comps[1].name, "trace") && pp->comps[1].arg &&
+	       pp->comps[1].arg->kind == E_STR;
+}
+
+/* The concrete points of pp (itself if nothing to expand). */
+static int concrete_points(struct sema *S, struct probe_point *pp,
+			   bool targets, struct probe_point ***out)
+{
+	bool glob = false;
+	for (int k = 0; k < pp->ncomps; k++)
+		if (pp->comps[k].arg && pp->comps[k].arg->kind == E_STR &&
+		    has_glob(pp->comps[k].arg->str))
+			glob = true;
+	if ((targets || (trace_point(pp) && glob))) {
+		int n = target_expand(S->cc, pp, out);
+		if (n > 0 || (n == 0 && glob))
+			return n;
+	}
+	*out = cc_alloc(S->cc, sizeof(**out));
+	(*out)[0] = pp;
+	return 1;
+}
+
+struct entry_caps {
+	struct sema *S;
+	struct probe *p;
+	struct stmt *entry_body;	/* the companion probe's block */
+	struct stmt **pro;		/* prologue of the return handler */
+	int npro, cappro, capentry;
+};
+
+static struct expr *mk_expr(struct sema *S, enum expr_kind k,
+			    const struct token *tok)
+{
+	struct expr *e = cc_alloc(S->cc, sizeof(*e));
+	e->kind = k;
+	e->tok = tok;
+	e->height = 1;
+	return e;
+}
+
+static struct stmt *mk_stmt(struct sema *S, enum stmt_kind k, struct expr *e)
+{
+	struct stmt *s = cc_alloc(S->cc, sizeof(*s));
+	s->kind = k;
+	s->tok = e->tok;
+	s->expr = e;
+	return s;
+}
+
+/* name[tid()] */
+static struct expr *by_tid(struct sema *S, const char *name,
+			   const struct token *tok)
+{
+	struct expr *t = mk_expr(S, E_CALL, tok), *ix = mk_expr(S, E_INDEX, tok);
+	t->name = "tid";
+	ix->name = name;
+	ix->args = cc_alloc(S->cc, sizeof(*ix->args));
+	ix->args[0] = t;
+	ix->nargs = 1;
+	ix->height = 2;
+	return ix;
+}
+
+/* Replaces *e (an entry value) by a local loaded in the prologue. */
+static void capture(struct entry_caps *c, struct expr *e, struct expr *value)
+{
+	struct sema *S = c->S;
+	int k = S->nall_globals;
+	const char *g = cc_printf(S->cc, "__entry_%d", k);
+	const char *v = cc_printf(S->cc, "__entry_%d_value", k);
+	struct symbol *sym = cc_alloc(S->cc, sizeof(*sym));
+	const struct token *tok = e->tok;
+
+	sym->kind = SYM_GLOBAL;
+	sym->name = g;
+	sym->tok = tok;
+	sym->file = c->p->file;
+	sym->from_tapset = true;	/* internal: never printed at the end */
+	add_global(S, sym);
+
+	struct expr *set = mk_expr(S, E_ASSIGN, tok);
+	set->lhs = by_tid(S, g, tok);
+	set->rhs = value;
+	set->height = value->height + 1;
+	vec_push(S->cc, &c->entry_body->stmts, &c->entry_body->nstmts,
+		 &c->capentry, mk_stmt(S, S_EXPR, set));
+
+	struct expr *lv = mk_expr(S, E_VAR, tok), *get = mk_expr(S, E_ASSIGN, tok);
+	lv->name = v;
+	get->lhs = lv;
+	get->rhs = by_tid(S, g, tok);
+	get->height = 3;
+	vec_push(S->cc, &c->pro, &c->npro, &c->cappro, mk_stmt(S, S_EXPR, get));
+	vec_push(S->cc, &c->pro, &c->npro, &c->cappro,
+		 mk_stmt(S, S_DELETE, by_tid(S, g, tok)));
+
+	struct expr *use = mk_expr(S, E_VAR, tok);
+	use->name = v;
+	*e = *use;
+}
+
+static void entry_expr(struct entry_caps *c, struct expr *e);
+
+static void entry_stmt(struct entry_caps *c, struct stmt *s)
+{
+	if (!s)
+		return;
+	entry_expr(c, s->expr);
+	entry_expr(c, s->init);
+	entry_expr(c, s->step);
+	entry_stmt(c, s->then);
+	entry_stmt(c, s->els);
+	entry_stmt(c, s->body);
+	entry_stmt(c, s->catch_body);
+	for (int i = 0; i < s->nstmts; i++)
+		entry_stmt(c, s->stmts[i]);
+	if (s->fe) {
+		entry_expr(c, s->fe->limit);
+		entry_stmt(c, s->fe->body);
+		for (int i = 0; i < s->fe->nslice; i++)
+			entry_expr(c, s->fe->slice[i]);
+	}
+}
+
+static void entry_expr(struct entry_caps *c, struct expr *e)
+{
+	if (!e || e->kind == E_DEFINED)
+		return;
+	if (e->kind == E_ENTRY) {
+		capture(c, e, e->lhs);
+		return;
+	}
+	if (e->kind == E_TARGET && !target_is_return_value(e)) {
+		capture(c, e, clone_expr(c->S->cc, e));
+		return;
+	}
+	entry_expr(c, e->lhs);
+	entry_expr(c, e->rhs);
+	entry_expr(c, e->cond);
+	for (int i = 0; i < e->nargs; i++)
+		entry_expr(c, e->args[i]);
+	for (int i = 0; i < e->ncomps; i++)
+		entry_expr(c, e->comps[i].index);
+}
+
+static void add_entry_captures(struct sema *S, struct probe *p)
+{
+	struct stmt *eb = cc_alloc(S->cc, sizeof(*eb));
+	struct entry_caps c = { .S = S, .p = p, .entry_body = eb };
+
+	eb->kind = S_BLOCK;
+	eb->tok = p->body->tok;
+	entry_stmt(&c, p->body);
+	if (!c.npro)
+		return;
+	vec_push(S->cc, &c.pro, &c.npro, &c.cappro, p->body);
+	struct stmt *nb = cc_alloc(S->cc, sizeof(*nb));
+	nb->kind = S_BLOCK;
+	nb->tok = p->body->tok;
+	nb->stmts = c.pro;
+	nb->nstmts = c.npro;
+	p->body = nb;
+
+	struct probe_point **pt = cc_alloc(S->cc, sizeof(*pt));
+	pt[0] = target_entry_point(S->cc, p->points[0]);
+	add_derived(S, p->orig ? p->orig : p, p->via, pt, 1, eb);
+	struct probe *ep = S->s->probes[S->s->nprobes - 1];
+	ep->target = target_entry_ctx(S->cc, p->target);
+}
+
+static void split_for_targets(struct sema *S)
+{
+	int n = S->s->nprobes, kept = 0;
+	struct probe **out = NULL;
+	int nout = 0, capout = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct probe *p = S->s->probes[i];
+		bool targets = uses_targets_stmt(p->body);
+		struct probe_point **all = NULL;
+		int nall = 0, capall = 0;
+
+		for (int k = 0; k < p->npoints; k++) {
+			struct probe_point **v;
+			int m = concrete_points(S, p->points[k], targets, &v);
+			if (m == 0 && !p->points[k]->optional)
+				fail(S, p->points[k]->tok, "no match for probe point %s"
+				     " in the kernel's BTF", p->points[k]->text);
+			for (int j = 0; j < m; j++)
+				vec_push(S->cc, &all, &nall, &capall, v[j]);
+		}
+		if (!nall)
+			continue;
+		if (!targets || nall == 1) {
+			p->points = all;
+			p->npoints = nall;
+			vec_push(S->cc, &out, &nout, &capout, p);
+			continue;
+		}
+		for (int j = 0; j < nall; j++) {
+			struct probe *d = cc_alloc(S->cc, sizeof(*d));
+			*d = *p;
+			d->points = cc_alloc(S->cc, sizeof(*d->points));
+			d->points[0] = all[j];
+			d->npoints = 1;
+			d->body = clone_stmt(S->cc, p->body);
+			vec_push(S->cc, &out, &nout, &capout, d);
+		}
+	}
+	S->s->probes = out;
+	S->s->nprobes = nout;
+	S->capprobes = capout;
+	for (int i = 0; i < nout; i++)
+		out[i]->index = i;
+	(void)kept;
+}
+
+static void prepare_targets(struct sema *S)
+{
+	split_for_targets(S);
+	int n = S->s->nprobes;
+	for (int i = 0; i < n; i++) {
+		struct probe *p = S->s->probes[i];
+		const char *why = NULL;
+		if (p->npoints != 1 || !uses_targets_stmt(p->body))
+			continue;
+		p->target = target_ctx_of(S->cc, p->points[0], &why);
+		if (!p->target)
+			continue;	/* reported where a $var is used */
+		if (p->target->kind == TCTX_RETURN)
+			add_entry_captures(S, p);
+	}
+}
+
 /* ==== 4. name resolution ==== */
 
 static struct symbol *new_local(struct sema *S, const char *name,
@@ -1000,6 +1297,30 @@ static bool is_context_free_point(const struct probe_point *pp)
 	const char *n = pp->comps[0].name;
 	return !strcmp(n, "begin") || !strcmp(n, "end") || !strcmp(n, "error") ||
 	       !strcmp(n, "never") || !strcmp(n, "timer");
+}
+
+/* Replaces target expression e by the builtin calls that read it. */
+static void lower_target(struct sema *S, struct expr *e)
+{
+	struct probe *p = S->cur_probe;
+	const char *why = NULL;
+	const struct target_ctx *ctx = NULL;
+	if (e->kind == E_TARGET) {
+		if (!p)
+			fail(S, e->tok, "unresolved target-symbol expression:"
+			     " target variables exist only in probe handlers");
+		ctx = p->target;
+		if (!ctx) {
+			if (p->npoints == 1)
+				target_ctx_of(S->cc, p->points[0], &why);
+			fail(S, e->tok, "unresolved target-symbol expression: %s",
+			     why ? why : "no target variables here");
+		}
+	}
+	struct expr *l = target_lower(S->cc, ctx, e, &why);
+	if (!l)
+		fail(S, e->tok, "%s", why);
+	*e = *l;
 }
 
 static void res_target(struct sema *S, struct expr *e)
@@ -1161,29 +1482,34 @@ static void res_expr(struct sema *S, struct expr *e)
 		res_expr(S, e->lhs);
 		return;
 	case E_TARGET:
-		/* the context check waits until dead code is gone (ty()) */
-		for (int i = 0; i < e->ncomps; i++)
-			res_expr(S, e->comps[i].index);
-		return;
 	case E_CAST:
-		if (!e->str)
+		if (e->kind == E_CAST && !e->str)
 			fail(S, e->tok, "typed values (autocast) need debuginfo,"
 			     " which is not supported");
-		res_expr(S, e->lhs);
-		for (int i = 0; i < e->ncomps; i++)
-			res_expr(S, e->comps[i].index);
+		lower_target(S, e);
+		res_expr(S, e);
 		return;
 	case E_REGEX:
 		res_expr(S, e->lhs);
 		check_regex(S, e->rhs);
 		return;
-	case E_DEFINED:
-		/* no debuginfo: target variables are never "defined" */
+	case E_DEFINED: {
+		/* 1 if the target expression resolves here, as in stap */
+		struct expr *x = e->lhs;
+		const char *why;
+		while (x->kind == E_ENTRY)
+			x = x->lhs;
 		e->kind = E_NUM;
-		e->num = !(e->lhs->kind == E_TARGET || e->lhs->kind == E_CAST ||
-			   e->lhs->kind == E_ENTRY || e->lhs->kind == E_PERF);
+		if (x->kind == E_TARGET)
+			e->num = S->cur_probe && S->cur_probe->target &&
+				 target_lower(S->cc, S->cur_probe->target, x, &why);
+		else if (x->kind == E_CAST)
+			e->num = x->str && target_lower(S->cc, NULL, x, &why);
+		else
+			e->num = x->kind != E_PERF;
 		e->lhs = NULL;
 		return;
+	}
 	default:
 		res_expr(S, e->lhs);
 		res_expr(S, e->rhs);
@@ -2715,6 +3041,7 @@ int sema_check(struct script *s)
 		init_global_types(S);
 		expand_probes(S);
 		validate_points(S);
+		prepare_targets(S);
 		if (s->nprobes == 0)
 			fail(S, NULL, "no probes found");
 		resolve_all(S, keep_all);

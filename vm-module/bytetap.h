@@ -8,8 +8,8 @@
  * btk_cpu per possible CPU (the VM context, the output ring, the busy
  * flag that stops handlers from nesting, counters, the overload guard),
  * one lock word per global and per map, and the probes: kprobes and
- * kretprobes (struct btk_attach), hrtimers for timer.* and, per CPU, for
- * timer.profile.  Everything is allocated by LOAD and ATTACH, in process
+ * kretprobes (struct btk_attach), tracepoint probes (struct btk_tp),
+ * hrtimers for timer.* and, per CPU, for timer.profile.  Everything is allocated by LOAD and ATTACH, in process
  * context; nothing is allocated, and nothing sleeps, once probes run.
  */
 #ifndef BYTETAP_H
@@ -23,6 +23,7 @@
 #include <linux/mutex.h>
 #include <linux/prandom.h>
 #include <linux/timer.h>
+#include <linux/tracepoint.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 
@@ -43,6 +44,12 @@
 #define BTK_BOUNCE_SIZE		(64u << 10)	/* read() staging buffer */
 #define BTK_MIN_TIMER_NS	10000u		/* shortest timer.* period */
 #define BTK_WRAP_MARK		(~0ull)		/* ring: rest of the buffer unused */
+
+/*
+ * Arguments a tracepoint probe passes on: btk_tp_probe() takes this many
+ * u64 after its data pointer, whatever the tracepoint's prototype.
+ */
+#define BTK_TP_NARGS		12
 
 /* What handlers see: may they run? */
 enum btk_run {
@@ -79,6 +86,7 @@ struct btk_cpu {
 	/* the probe being run, for the host builtins */
 	struct pt_regs *regs;
 	const struct btk_attach *att;
+	const u64 *tp_args;	/* a tracepoint's [BTK_TP_NARGS] arguments */
 	u32 kind;		/* enum bt_probe_kind */
 	/* counters, written only by this CPU */
 	u64 hits;
@@ -102,6 +110,18 @@ struct btk_attach {
 	bool registered;
 	char name[BT_IOC_SYM_LEN];	/* probefunc() */
 	char *pp;		/* pp() of one function of a wildcard point */
+};
+
+/*
+ * One kernel.trace("NAME") probe: a probe function on one core kernel
+ * tracepoint.  It is also the probe function's data pointer, which tells
+ * two probes on one tracepoint apart.
+ */
+struct btk_tp {
+	struct tracepoint *tp;	/* NULL: not found (an optional probe) */
+	struct btk_sess *sess;
+	u32 probe;		/* index into prog.probes */
+	bool registered;
 };
 
 /* One timer.* probe, or one CPU's timer.profile. */
@@ -148,6 +168,9 @@ struct btk_sess {
 	u32 natts;
 	u64 kprobe_missed;		/* nmissed of unregistered probes */
 
+	struct btk_tp *tps;		/* one per TRACEPOINT probe, registered by LOAD */
+	u32 ntps;
+
 	struct btk_timer *timers;	/* timer.* then profile x ncpus */
 	u32 ntimers;
 
@@ -179,12 +202,14 @@ int btk_ioc_map_read(struct btk_sess *s, struct bt_ioc_map_read *arg);
 
 /* probes.c */
 void btk_fire(struct btk_sess *s, u32 probe, const struct btk_attach *a,
-	      struct pt_regs *regs);
+	      struct pt_regs *regs, const u64 *tp_args);
 int btk_run_process(struct btk_sess *s, u32 probe);
 void btk_request_exit(struct btk_sess *s, bool error);
 int btk_kprobe_pre(struct kprobe *kp, struct pt_regs *regs);
 int btk_kretprobe_handler(struct kretprobe_instance *ri, struct pt_regs *regs);
 enum hrtimer_restart btk_hrtimer_fn(struct hrtimer *hr);
+void btk_tp_probe(void *data, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 a6,
+		  u64 a7, u64 a8, u64 a9, u64 a10, u64 a11, u64 a12);
 bool btk_trylock(atomic_t *l, bool write);
 void btk_unlock(atomic_t *l, bool write);
 void btk_init_exit_work(struct btk_sess *s);

@@ -369,6 +369,29 @@ static struct pt_regs *probe_regs(struct btk_cpu *c)
 	return c->regs;
 }
 
+/*
+ * A kernel.trace() probe's argument n (1-based): what the tracepoint
+ * passed, as btk_tp_probe() received it (see there for the 12-argument
+ * contract).  Narrowed as for kprobes.
+ */
+static int tp_arg(struct bt_ctx *ctx, struct btk_cpu *c, int64_t n,
+		  int width, bool sign, int64_t *iret)
+{
+	u64 val;
+
+	if (n < 1 || n > BTK_TP_NARGS || !c->tp_args) {
+		bt_ctx_failf(ctx, "cannot access arg(%lld): a tracepoint probe has arguments 1..%d",
+			     (long long)n, BTK_TP_NARGS);
+		return -1;
+	}
+	val = c->tp_args[n - 1];
+	if (width == 4)
+		*iret = sign ? (s64)(s32)val : (s64)(u32)val;
+	else
+		*iret = (s64)val;
+	return 0;
+}
+
 #ifdef CONFIG_X86_64
 /* How each builtin reads an argument: width 4 or 8, sign-extended or not. */
 static int probe_arg(struct bt_ctx *ctx, struct btk_cpu *c, int64_t n,
@@ -377,6 +400,8 @@ static int probe_arg(struct bt_ctx *ctx, struct btk_cpu *c, int64_t n,
 	struct pt_regs *regs = probe_regs(c);
 	unsigned long val;
 
+	if (c->kind == BT_PROBE_TRACEPOINT)
+		return tp_arg(ctx, c, n, width, sign, iret);
 	if (!regs) {
 		bt_ctx_fail(ctx, "cannot access function args in this context");
 		return -1;
@@ -443,6 +468,10 @@ static int probe_register(struct bt_ctx *ctx, struct btk_cpu *c,
 	size_t i;
 	u64 v;
 
+	if (c->kind == BT_PROBE_TRACEPOINT) {
+		bt_ctx_fail(ctx, "cannot access CPU registers in a tracepoint probe (no registers are saved; use the *_arg() builtins)");
+		return -1;
+	}
 	if (!regs) {
 		bt_ctx_fail(ctx, "cannot access CPU registers in this context");
 		return -1;
@@ -476,6 +505,8 @@ static int probe_register(struct bt_ctx *ctx, struct btk_cpu *c,
 static int probe_arg(struct bt_ctx *ctx, struct btk_cpu *c, int64_t n,
 		     int width, bool sign, int64_t *iret)
 {
+	if (c->kind == BT_PROBE_TRACEPOINT)
+		return tp_arg(ctx, c, n, width, sign, iret);
 	bt_ctx_fail(ctx, "cannot access function args in this context");
 	return -1;
 }
@@ -539,6 +570,7 @@ int bt_host_builtin(struct bt_ctx *ctx, unsigned int id,
 		probefunc(c, sret, sret_cap);
 		return 0;
 	case BT_B_RETURNVAL:
+		/* a tracepoint probe has no registers (regs is NULL) */
 		if (!c->regs) {
 			bt_ctx_failf(ctx, "returnval() not defined in this context %s",
 				     bt_ctx_pp(ctx));

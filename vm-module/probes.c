@@ -2,7 +2,7 @@
 /*
  * probes.c - running handlers: the probe-context protocol.
  *
- * A kprobe, kretprobe or hrtimer fires btk_fire():
+ * A kprobe, kretprobe, tracepoint or hrtimer fires btk_fire():
  *
  *  1. the session must be running (exit(), an error or STOP turn that
  *     off, and every later hit returns at once, as SystemTap's
@@ -170,7 +170,7 @@ static noinline void lock_skipped(struct btk_sess *s, struct btk_cpu *c)
 }
 
 void btk_fire(struct btk_sess *s, u32 probe, const struct btk_attach *a,
-	      struct pt_regs *regs)
+	      struct pt_regs *regs, const u64 *tp_args)
 {
 	const struct bt_probe_decl *pd;
 	struct btk_cpu *c;
@@ -196,6 +196,7 @@ void btk_fire(struct btk_sess *s, u32 probe, const struct btk_attach *a,
 	}
 	c->regs = regs;
 	c->att = a;
+	c->tp_args = tp_args;
 	c->ctx->pp = a ? a->pp : NULL;
 	c->kind = pd->kind;
 	rc = bt_run_probe(c->ctx, probe);
@@ -238,6 +239,7 @@ int btk_run_process(struct btk_sess *s, u32 probe)
 	c->busy = 1;
 	c->regs = NULL;
 	c->att = NULL;
+	c->tp_args = NULL;
 	c->ctx->pp = NULL;
 	c->kind = s->prog.probes[probe].kind;
 	rc = bt_run_probe(c->ctx, probe);
@@ -256,7 +258,7 @@ int btk_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct btk_attach *a = container_of(kp, struct btk_attach, kp);
 
-	btk_fire(a->sess, a->probe, a, regs);
+	btk_fire(a->sess, a->probe, a, regs, NULL);
 	return 0;
 }
 NOKPROBE_SYMBOL(btk_kprobe_pre);
@@ -269,7 +271,7 @@ int btk_kretprobe_handler(struct kretprobe_instance *ri, struct pt_regs *regs)
 	if (unlikely(!rp))
 		return 0;
 	a = container_of(rp, struct btk_attach, rp);
-	btk_fire(a->sess, a->probe, a, regs);
+	btk_fire(a->sess, a->probe, a, regs, NULL);
 	return 0;
 }
 NOKPROBE_SYMBOL(btk_kretprobe_handler);
@@ -280,7 +282,7 @@ enum hrtimer_restart btk_hrtimer_fn(struct hrtimer *hr)
 	struct btk_sess *s = t->sess;
 	u64 next = t->period;
 
-	btk_fire(s, t->probe, NULL, get_irq_regs());
+	btk_fire(s, t->probe, NULL, get_irq_regs(), NULL);
 	if (READ_ONCE(s->run) != BTK_RUN)
 		return HRTIMER_NORESTART;
 	if (t->jitter) {
@@ -291,6 +293,34 @@ enum hrtimer_restart btk_hrtimer_fn(struct hrtimer *hr)
 	hrtimer_forward_now(hr, ns_to_ktime(next));
 	return HRTIMER_RESTART;
 }
+
+/*
+ * The probe function of every kernel.trace() probe, whatever the
+ * tracepoint's prototype.  A tracepoint calls its probes as
+ * void (*)(void *data, proto): on x86_64 every tracepoint argument is a
+ * scalar of at most 64 bits or a pointer, each passed in one register or
+ * one stack slot, so declaring twelve u64 gets the real arguments first
+ * and, past them, whatever the unused registers and the caller's stack
+ * slots hold - read, never trusted, and harmless to read.  Arguments
+ * narrower than 64 bits may come with garbage in the upper bits: the
+ * 32-bit argument builtins truncate.  A kernel built with kCFI
+ * (CONFIG_CFI_CLANG) would trap on the prototype mismatch, so LOAD
+ * refuses tracepoint probes there; Debian's gcc-built kernels have none.
+ *
+ * The tracepoint calls this with preemption off (6.1) or inside an SRCU /
+ * tasks-trace read section (faultable tracepoints of later kernels);
+ * btk_fire() disables preemption itself either way, as for kprobes, and
+ * STOP's tracepoint_synchronize_unregister() waits for both kinds.
+ */
+void btk_tp_probe(void *data, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 a6,
+		  u64 a7, u64 a8, u64 a9, u64 a10, u64 a11, u64 a12)
+{
+	struct btk_tp *t = data;
+	u64 args[BTK_TP_NARGS] = { a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12 };
+
+	btk_fire(t->sess, t->probe, NULL, NULL, args);
+}
+NOKPROBE_SYMBOL(btk_tp_probe);
 
 static void btk_exit_work(struct irq_work *w)
 {

@@ -21,6 +21,7 @@
 #include <linux/poll.h>
 #include <linux/ctype.h>
 #include <linux/cpu.h>
+#include <linux/tracepoint.h>
 
 #include "bt_glob.h"
 #include "bytetap.h"
@@ -122,6 +123,29 @@ static void unregister_all(struct btk_sess *s)
 }
 
 /*
+ * Take every tracepoint probe off its tracepoint; true if there was one.
+ * A probe function may still be running (or about to run, on a CPU that
+ * read the old probe array) until tracepoint_synchronize_unregister().
+ */
+static bool unregister_tps(struct btk_sess *s)
+{
+	bool any = false;
+	u32 i;
+
+	for (i = 0; i < s->ntps; i++) {
+		struct btk_tp *t = &s->tps[i];
+
+		if (!t->registered)
+			continue;
+		/* fails only if it was not registered, which cannot be */
+		WARN_ON_ONCE(tracepoint_probe_unregister(t->tp, btk_tp_probe, t));
+		t->registered = false;
+		any = true;
+	}
+	return any;
+}
+
+/*
  * Stop every handler for good: after this returns no handler of the
  * session runs or will run.  Idempotent.
  */
@@ -136,8 +160,17 @@ static void disarm(struct btk_sess *s)
 			s->timers[i].armed = false;
 		}
 	unregister_all(s);
-	/* kprobe and hrtimer handlers run with preemption off */
-	synchronize_rcu();
+	/*
+	 * kprobe and hrtimer handlers run with preemption off: an RCU grace
+	 * period waits for them.  Tracepoint probes may also run under SRCU
+	 * (rcuidle and faultable tracepoints), which only
+	 * tracepoint_synchronize_unregister() waits for; it includes the
+	 * synchronize_rcu().
+	 */
+	if (unregister_tps(s))
+		tracepoint_synchronize_unregister();
+	else
+		synchronize_rcu();
 }
 
 static void free_program(struct btk_sess *s)
@@ -153,6 +186,9 @@ static void free_program(struct btk_sess *s)
 		s->atts = NULL;
 	}
 	s->natts = 0;
+	kfree(s->tps);
+	s->tps = NULL;
+	s->ntps = 0;
 	kfree(s->timers);
 	s->timers = NULL;
 	s->ntimers = 0;
@@ -192,6 +228,77 @@ void btk_sess_free(struct btk_sess *s)
 /* ------------------------------------------------------------------ */
 /* LOAD                                                               */
 /* ------------------------------------------------------------------ */
+
+/* for_each_kernel_tracepoint(): give each btk_tp its tracepoint by name. */
+static void tp_match(struct tracepoint *tp, void *priv)
+{
+	struct btk_sess *s = priv;
+	u32 i;
+
+	for (i = 0; i < s->ntps; i++) {
+		struct btk_tp *t = &s->tps[i];
+		const struct bt_probe_decl *pd = &s->prog.probes[t->probe];
+
+		if (!t->tp && !strcmp(tp->name, bt_prog_str(&s->prog, pd->symbol)))
+			t->tp = tp;
+	}
+}
+
+/*
+ * Register a probe function on the tracepoint of every kernel.trace()
+ * probe.  Tracepoints need no addresses from user space, so LOAD does
+ * this itself (a front end that resolves no kprobe never calls ATTACH);
+ * the probes do nothing until START sets the session running, as kprobes
+ * are registered disabled until then.  Only the kernel image's
+ * tracepoints are looked at (for_each_kernel_tracepoint()): those of
+ * modules are not supported.  A tracepoint that is not there fails LOAD
+ * unless the probe is optional.  On failure nothing stays registered.
+ */
+static int register_tps(struct btk_sess *s, char *msg)
+{
+	const struct bt_prog *p = &s->prog;
+	u32 i, n = 0;
+	int rc;
+
+	if (!s->ntps)
+		return 0;
+	for (i = 0; i < p->nprobes; i++)
+		if (p->probes[i].kind == BT_PROBE_TRACEPOINT) {
+			s->tps[n].sess = s;
+			s->tps[n].probe = i;
+			n++;
+		}
+	for_each_kernel_tracepoint(tp_match, s);
+	for (i = 0; i < s->ntps; i++) {
+		struct btk_tp *t = &s->tps[i];
+		const struct bt_probe_decl *pd = &p->probes[t->probe];
+		bool optional = pd->flags & BT_PROBE_OPTIONAL;
+
+		if (!t->tp) {
+			if (optional)
+				continue;
+			snprintf(msg, LOGSZ,
+				 "no tracepoint %s in the kernel (%s; tracepoints of modules are not supported)",
+				 bt_prog_str(p, pd->symbol), bt_prog_str(p, pd->point));
+			rc = -ENOENT;
+			goto fail;
+		}
+		rc = tracepoint_probe_register(t->tp, btk_tp_probe, t);
+		if (rc) {
+			if (optional)
+				continue;
+			snprintf(msg, LOGSZ, "cannot register a probe on tracepoint %s (%s): error %d",
+				 t->tp->name, bt_prog_str(p, pd->point), rc);
+			goto fail;
+		}
+		t->registered = true;
+	}
+	return 0;
+fail:
+	if (unregister_tps(s))
+		tracepoint_synchronize_unregister();
+	return rc;
+}
 
 static int check_probes(struct btk_sess *s, char *msg)
 {
@@ -233,6 +340,20 @@ static int check_probes(struct btk_sess *s, char *msg)
 			if (pd->kind == BT_PROBE_KRETPROBE && pd->offset) {
 				snprintf(msg, LOGSZ, "probe %u (%s): a return probe has no offset",
 					 i, pp);
+				return -EINVAL;
+			}
+			break;
+		case BT_PROBE_TRACEPOINT:
+			if (IS_ENABLED(CONFIG_CFI_CLANG)) {
+				/* btk_tp_probe() fits no tracepoint's prototype exactly */
+				snprintf(msg, LOGSZ,
+					 "probe %u (%s): tracepoint probes are not supported on a kernel with kCFI (CONFIG_CFI_CLANG)",
+					 i, pp);
+				return -EINVAL;
+			}
+			if (strlen(bt_prog_str(p, pd->symbol)) >= BT_IOC_SYM_LEN ||
+			    !bt_prog_str(p, pd->symbol)[0]) {
+				snprintf(msg, LOGSZ, "probe %u (%s): bad tracepoint name", i, pp);
 				return -EINVAL;
 			}
 			break;
@@ -287,7 +408,7 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 	char *msg;
 	size_t ctx_size, cpu_size, locks;
 	u64 total;
-	u32 ring, ntimers = 0, i;
+	u32 ring, ntimers = 0, ntps = 0, i;
 	int cpu, rc;
 
 	if (a->flags)
@@ -341,10 +462,19 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 			ntimers++;
 		else if (s->prog.probes[i].kind == BT_PROBE_PROFILE)
 			ntimers += s->ncpus;
+		else if (s->prog.probes[i].kind == BT_PROBE_TRACEPOINT)
+			ntps++;
+	}
+	if (ntps > btk_max_attach) {
+		rc = -E2BIG;
+		snprintf(msg, LOGSZ, "%u tracepoint probes, more than %u (module parameter max_attach)",
+			 ntps, btk_max_attach);
+		goto fail;
 	}
 	total = (u64)a->blob_len + s->vm_size + locks + BTK_BOUNCE_SIZE +
 		(u64)(num_possible_cpus() + 1) * (cpu_size + ring) +
 		(u64)ntimers * sizeof(struct btk_timer) +
+		(u64)ntps * sizeof(struct btk_tp) +
 		(u64)btk_max_attach * sizeof(void *);
 	rc = -ENOMEM;
 	if (!s->vm_size || total > btk_max_session_mem) {
@@ -360,10 +490,12 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 	s->mlocks = kvcalloc(s->prog.nmaps + 1, sizeof(atomic_t), GFP_KERNEL);
 	s->atts = kvcalloc(btk_max_attach, sizeof(*s->atts), GFP_KERNEL);
 	s->timers = kcalloc(ntimers + 1, sizeof(*s->timers), GFP_KERNEL);
+	s->tps = kcalloc(ntps + 1, sizeof(*s->tps), GFP_KERNEL);
 	s->bounce = kvmalloc(BTK_BOUNCE_SIZE, GFP_KERNEL);
 	if (!s->vm || !s->cpus || !s->glocks || !s->mlocks || !s->atts ||
-	    !s->timers || !s->bounce)
+	    !s->timers || !s->tps || !s->bounce)
 		goto fail;
+	s->ntps = ntps;
 	rc = -EINVAL;
 	if (bt_session_init(s->vm, s->vm_size, &s->prog, s->nslots) != 0) {
 		snprintf(msg, LOGSZ, "cannot lay out the session");
@@ -398,6 +530,10 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 	s->ring_size = ring;
 	s->target = a->target_pid;
 	s->no_overload = !!(s->prog.limits.flags & BT_LIMIT_NO_OVERLOAD);
+	/* last: from here on probe functions may look at the session */
+	rc = register_tps(s, msg);
+	if (rc)
+		goto fail;
 	s->mem = total;
 	a->mem_used = total;
 	s->state = BT_STATE_LOADED;

@@ -1,0 +1,513 @@
+/*
+ * btf.c - kernel type information from BTF (see btf.h), read with libbpf.
+ *
+ * libbpf parses and validates the blob; this file only answers the
+ * questions target variables ask: a function's parameters, a tracepoint's
+ * arguments, a member's offset, a type's name.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "btf.h"
+#include "bt_glob.h"
+#include "util.h"
+
+static struct btf *vmlinux;
+static const char *vmlinux_why;
+static bool vmlinux_tried;
+
+static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level; (void)fmt; (void)ap;
+	return 0;
+}
+
+const struct btf *kbtf_vmlinux(const char **why)
+{
+	if (!vmlinux_tried) {
+		const char *path = getenv("BYTETAP_BTF");
+
+		vmlinux_tried = true;
+		libbpf_set_print(quiet_print);
+		vmlinux = path && *path ? btf__parse(path, NULL) :
+			  btf__load_vmlinux_btf();
+		if (!vmlinux || libbpf_get_error(vmlinux)) {
+			vmlinux = NULL;
+			vmlinux_why = path && *path ?
+				xasprintf("cannot read BTF from %s (BYTETAP_BTF)", path) :
+				"the kernel has no BTF (/sys/kernel/btf/vmlinux; "
+				"CONFIG_DEBUG_INFO_BTF)";
+		}
+	}
+	if (!vmlinux && why)
+		*why = vmlinux_why;
+	return vmlinux;
+}
+
+#define MAX_MODULES 64
+static struct { char *name; struct btf *btf; } modules[MAX_MODULES];
+static int nmodules;
+
+const struct btf *kbtf_module(const char *module, const char **why)
+{
+	const struct btf *base = kbtf_vmlinux(why);
+	struct btf *b;
+	char path[256];
+	int i;
+
+	if (!base || !strcmp(module, "kernel"))
+		return base;
+	for (i = 0; i < nmodules; i++)
+		if (!strcmp(modules[i].name, module))
+			return modules[i].btf;
+	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", module);
+	b = btf__parse_split(path, (struct btf *)base);
+	if (!b || libbpf_get_error(b)) {
+		if (why)
+			*why = xasprintf("no BTF for module %s (%s: is it loaded?)",
+					 module, path);
+		return NULL;
+	}
+	if (nmodules < MAX_MODULES) {
+		modules[nmodules].name = xstrdup(module);
+		modules[nmodules].btf = b;
+		nmodules++;
+	}
+	return b;
+}
+
+int kbtf_strip(const struct btf *b, int type)
+{
+	int n;
+
+	for (n = 0; type > 0 && n < 64; n++) {
+		const struct btf_type *t = btf__type_by_id(b, type);
+
+		if (!t)
+			return 0;
+		switch (btf_kind(t)) {
+		case BTF_KIND_TYPEDEF: case BTF_KIND_CONST:
+		case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPE_TAG:
+			type = t->type;
+			break;
+		default:
+			return type;
+		}
+	}
+	return type;
+}
+
+long kbtf_size(const struct btf *b, int type)
+{
+	long n = type > 0 ? btf__resolve_size(b, type) : -1;
+
+	return n < 0 ? -1 : n;
+}
+
+enum kbtf_class kbtf_class(const struct btf *b, int type)
+{
+	const struct btf_type *t = btf__type_by_id(b, kbtf_strip(b, type));
+
+	if (!t || type <= 0)
+		return KBTF_OTHER;
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT: case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+		return KBTF_INT;
+	case BTF_KIND_PTR:
+		return KBTF_PTR;
+	case BTF_KIND_ARRAY:
+		return KBTF_ARRAY;
+	case BTF_KIND_STRUCT: case BTF_KIND_UNION:
+		return KBTF_STRUCT;
+	default:
+		return KBTF_OTHER;
+	}
+}
+
+bool kbtf_is_signed(const struct btf *b, int type)
+{
+	const struct btf_type *t = btf__type_by_id(b, kbtf_strip(b, type));
+
+	if (!t)
+		return false;
+	if (btf_is_int(t))
+		return btf_int_encoding(t) & BTF_INT_SIGNED;
+	if (btf_is_enum(t) || btf_is_enum64(t))
+		return btf_kflag(t);
+	return false;
+}
+
+bool kbtf_is_char(const struct btf *b, int type)
+{
+	const struct btf_type *t = btf__type_by_id(b, kbtf_strip(b, type));
+
+	return t && btf_is_int(t) && t->size == 1;
+}
+
+int kbtf_pointee(const struct btf *b, int type)
+{
+	const struct btf_type *t = btf__type_by_id(b, kbtf_strip(b, type));
+
+	return t && btf_is_ptr(t) ? (int)t->type : -1;
+}
+
+int kbtf_array_elem(const struct btf *b, int type, uint32_t *nelems)
+{
+	const struct btf_type *t = btf__type_by_id(b, kbtf_strip(b, type));
+
+	if (!t || !btf_is_array(t))
+		return -1;
+	*nelems = btf_array(t)->nelems;
+	return (int)btf_array(t)->type;
+}
+
+/* --- names ---------------------------------------------------------------- */
+
+static void name_into(const struct btf *b, int type, char *out, size_t cap,
+		      int depth)
+{
+	const struct btf_type *t = type > 0 ? btf__type_by_id(b, type) : NULL;
+	const char *n;
+	char inner[200];
+
+	if (depth > 16) {
+		snprintf(out, cap, "...");
+		return;
+	}
+	if (!t) {
+		snprintf(out, cap, "void");
+		return;
+	}
+	n = btf__name_by_offset(b, t->name_off);
+	if (!n || !*n)
+		n = NULL;
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT: case BTF_KIND_FLOAT: case BTF_KIND_TYPEDEF:
+		snprintf(out, cap, "%s", n ? n : "?");
+		return;
+	case BTF_KIND_STRUCT:
+		snprintf(out, cap, "struct %s", n ? n : "{...}");
+		return;
+	case BTF_KIND_UNION:
+		snprintf(out, cap, "union %s", n ? n : "{...}");
+		return;
+	case BTF_KIND_ENUM: case BTF_KIND_ENUM64:
+		snprintf(out, cap, "enum %s", n ? n : "{...}");
+		return;
+	case BTF_KIND_FWD:
+		snprintf(out, cap, "%s %s", btf_kflag(t) ? "union" : "struct",
+			 n ? n : "?");
+		return;
+	case BTF_KIND_PTR:
+		name_into(b, t->type, inner, sizeof(inner), depth + 1);
+		if (btf_is_func_proto(btf__type_by_id(b, kbtf_strip(b, t->type)) ?:
+				      t))
+			snprintf(out, cap, "%s", inner);
+		else
+			snprintf(out, cap, "%s*", inner);
+		return;
+	case BTF_KIND_CONST: case BTF_KIND_VOLATILE: case BTF_KIND_RESTRICT:
+		name_into(b, t->type, inner, sizeof(inner), depth + 1);
+		snprintf(out, cap, "%s %s", inner,
+			 btf_is_const(t) ? "const" :
+			 btf_is_volatile(t) ? "volatile" : "restrict");
+		return;
+	case BTF_KIND_TYPE_TAG:
+		name_into(b, t->type, out, cap, depth + 1);
+		return;
+	case BTF_KIND_ARRAY:
+		name_into(b, btf_array(t)->type, inner, sizeof(inner), depth + 1);
+		snprintf(out, cap, "%s[%u]", inner, btf_array(t)->nelems);
+		return;
+	case BTF_KIND_FUNC_PROTO:
+		name_into(b, t->type, inner, sizeof(inner), depth + 1);
+		snprintf(out, cap, "%s (*)(...)", inner);
+		return;
+	default:
+		snprintf(out, cap, "%s", n ? n : "?");
+		return;
+	}
+}
+
+const char *kbtf_type_name(const struct btf *b, int type)
+{
+	static char bufs[4][256];
+	static int next;
+	char *out = bufs[next++ & 3];
+
+	name_into(b, type, out, sizeof(bufs[0]), 0);
+	return out;
+}
+
+/* --- functions and tracepoints --------------------------------------------- */
+
+int kbtf_func(const struct btf *b, const char *name)
+{
+	int id = btf__find_by_name_kind(b, name, BTF_KIND_FUNC);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(b, id) : NULL;
+
+	return t ? (int)t->type : -1;
+}
+
+int kbtf_nparams(const struct btf *b, int proto)
+{
+	const struct btf_type *t = btf__type_by_id(b, proto);
+	int n;
+
+	if (!t || !btf_is_func_proto(t))
+		return 0;
+	n = btf_vlen(t);
+	/* f(void) is one unnamed parameter of type 0 in some encoders; a
+	 * trailing type 0 means "..." */
+	if (n && btf_params(t)[n - 1].type == 0)
+		n--;
+	return n;
+}
+
+const char *kbtf_param_name(const struct btf *b, int proto, int i)
+{
+	const struct btf_type *t = btf__type_by_id(b, proto);
+
+	return btf__name_by_offset(b, btf_params(t)[i].name_off);
+}
+
+int kbtf_param_type(const struct btf *b, int proto, int i)
+{
+	return (int)btf_params(btf__type_by_id(b, proto))[i].type;
+}
+
+int kbtf_return_type(const struct btf *b, int proto)
+{
+	return (int)btf__type_by_id(b, proto)->type;
+}
+
+/* Same parameter types, in order: the prototype of the same event. */
+static bool same_params(const struct btf *b, int p1, int p2)
+{
+	const struct btf_type *a = btf__type_by_id(b, p1);
+	const struct btf_type *c = btf__type_by_id(b, p2);
+	int i;
+
+	if (!a || !c || !btf_is_func_proto(a) || !btf_is_func_proto(c) ||
+	    btf_vlen(a) != btf_vlen(c))
+		return false;
+	for (i = 0; i < btf_vlen(a); i++)
+		if (btf_params(a)[i].type != btf_params(c)[i].type)
+			return false;
+	return true;
+}
+
+static bool proto_has_names(const struct btf *b, int proto)
+{
+	const struct btf_type *t = btf__type_by_id(b, proto);
+
+	return btf_vlen(t) > 1 && *btf__name_by_offset(b, btf_params(t)[1].name_off);
+}
+
+/*
+ * The typedef btf_trace_NAME (one per tracepoint) gives the argument
+ * types, but the compiler records no parameter names in a function
+ * pointer type.  The functions generated for the event carry them:
+ * __probestub_NAME (kernels ≥ 6.4), else the event class's
+ * __bpf_trace_CLASS / trace_event_raw_event_CLASS.  The class name is not
+ * recorded, so the first such function with the same parameter types
+ * stands in; all events of a class share both.
+ */
+static int named_proto(const struct btf *b, const char *tp, int proto)
+{
+	static const char *const prefixes[] = {
+		"__probestub_", "__bpf_trace_", "trace_event_raw_event_",
+	};
+	char name[256];
+	int i, n, id;
+
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "%s%s", prefixes[i], tp);
+		id = kbtf_func(b, name);
+		if (id > 0 && same_params(b, id, proto) && proto_has_names(b, id))
+			return id;
+	}
+	n = (int)btf__type_cnt(b);
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b, id);
+		const char *fn;
+
+		if (!btf_is_func(t))
+			continue;
+		fn = btf__name_by_offset(b, t->name_off);
+		if (strncmp(fn, "__bpf_trace_", 12) &&
+		    strncmp(fn, "trace_event_raw_event_", 22))
+			continue;
+		if (same_params(b, (int)t->type, proto) &&
+		    proto_has_names(b, (int)t->type))
+			return (int)t->type;
+	}
+	return -1;
+}
+
+int kbtf_tracepoint(const struct btf *b, const char *tp, const char ***names)
+{
+	char name[256];
+	int td, proto, named, i, n;
+	const struct btf_type *t;
+	const char **v;
+
+	snprintf(name, sizeof(name), "btf_trace_%s", tp);
+	td = btf__find_by_name_kind(b, name, BTF_KIND_TYPEDEF);
+	if (td <= 0)
+		return -1;
+	t = btf__type_by_id(b, btf__type_by_id(b, td)->type);
+	if (!t || !btf_is_ptr(t))
+		return -1;
+	proto = (int)t->type;
+	if (!btf_is_func_proto(btf__type_by_id(b, proto)))
+		return -1;
+	named = names ? named_proto(b, tp, proto) : -1;
+	n = kbtf_nparams(b, proto);
+	if (names) {
+		v = xcalloc((size_t)n + 1, sizeof(*v));
+		for (i = 1; i < n; i++) {
+			const char *pn = named > 0 ? kbtf_param_name(b, named, i) :
+				kbtf_param_name(b, proto, i);
+
+			v[i] = pn && *pn ? xstrdup(pn) : xasprintf("arg%d", i);
+		}
+		*names = v;
+	}
+	return proto;
+}
+
+/* --- members and named types ----------------------------------------------- */
+
+int kbtf_member(const struct btf *b, int type, const char *name,
+		uint32_t *bit_offset, uint32_t *bits)
+{
+	const struct btf_type *t = btf__type_by_id(b, kbtf_strip(b, type));
+	const struct btf_member *m;
+	int i;
+
+	if (!t || !(btf_is_struct(t) || btf_is_union(t)))
+		return -1;
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		const char *mn = btf__name_by_offset(b, m->name_off);
+		uint32_t off = btf_member_bit_offset(t, (uint32_t)i);
+
+		if (mn && *mn) {
+			if (strcmp(mn, name))
+				continue;
+			*bit_offset = off;
+			*bits = btf_member_bitfield_size(t, (uint32_t)i);
+			return (int)m->type;
+		} else {
+			uint32_t inner_off, inner_bits;
+			int r = kbtf_member(b, (int)m->type, name, &inner_off,
+					    &inner_bits);
+
+			if (r >= 0) {
+				*bit_offset = off + inner_off;
+				*bits = inner_bits;
+				return r;
+			}
+		}
+	}
+	return -1;
+}
+
+const char *kbtf_member_name(const struct btf *b, int type, int i)
+{
+	const struct btf_type *t = btf__type_by_id(b, kbtf_strip(b, type));
+
+	if (!t || !(btf_is_struct(t) || btf_is_union(t)) || i >= btf_vlen(t))
+		return NULL;
+	return btf__name_by_offset(b, btf_members(t)[i].name_off);
+}
+
+int kbtf_named_type(const struct btf *b, const char *name)
+{
+	static const struct { const char *prefix; int kind; } tagged[] = {
+		{ "struct ", BTF_KIND_STRUCT }, { "union ", BTF_KIND_UNION },
+		{ "enum ", BTF_KIND_ENUM },
+	};
+	size_t i;
+	int id;
+
+	while (*name == ' ')
+		name++;
+	for (i = 0; i < sizeof(tagged) / sizeof(tagged[0]); i++) {
+		size_t n = strlen(tagged[i].prefix);
+
+		if (!strncmp(name, tagged[i].prefix, n)) {
+			id = btf__find_by_name_kind(b, name + n, tagged[i].kind);
+			return id > 0 ? id : -1;
+		}
+	}
+	if ((id = btf__find_by_name_kind(b, name, BTF_KIND_STRUCT)) > 0 ||
+	    (id = btf__find_by_name_kind(b, name, BTF_KIND_UNION)) > 0 ||
+	    (id = btf__find_by_name_kind(b, name, BTF_KIND_TYPEDEF)) > 0 ||
+	    (id = btf__find_by_name_kind(b, name, BTF_KIND_INT)) > 0)
+		return id;
+	return -1;
+}
+
+/* --- enumeration ------------------------------------------------------------ */
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Names of kind KIND (with PREFIX, which is cut) that match PAT, once
+ * each; sorted, so duplicates (static functions) collapse. */
+static int each_named(const struct btf *b, int kind, const char *prefix,
+		      const char *pat, void (*fn)(const char *, void *),
+		      void *arg)
+{
+	size_t plen = strlen(prefix), n = 0, cap = 0, i;
+	const char **v = NULL;
+	int id, cnt = (int)btf__type_cnt(b), seen = 0;
+
+	for (id = 1; id < cnt; id++) {
+		const struct btf_type *t = btf__type_by_id(b, id);
+		const char *name;
+
+		if (btf_kind(t) != kind)
+			continue;
+		name = btf__name_by_offset(b, t->name_off);
+		if (!name || strncmp(name, prefix, plen) || !bt_glob(pat, name + plen))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
+		v[n++] = name + plen;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), name_cmp);
+	for (i = 0; i < n; i++) {
+		if (i && !strcmp(v[i], v[i - 1]))
+			continue;
+		fn(v[i], arg);
+		seen++;
+	}
+	free(v);
+	return seen;
+}
+
+int kbtf_each_func(const struct btf *b, const char *pat,
+		   void (*fn)(const char *name, void *arg), void *arg)
+{
+	return each_named(b, BTF_KIND_FUNC, "", pat, fn, arg);
+}
+
+int kbtf_each_tracepoint(const struct btf *b, const char *pat,
+			 void (*fn)(const char *name, void *arg), void *arg)
+{
+	return each_named(b, BTF_KIND_TYPEDEF, "btf_trace_", pat, fn, arg);
+}

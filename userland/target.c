@@ -1,0 +1,864 @@
+/*
+ * target.c - target variables as builtin calls (see target.h).
+ *
+ * A target expression is walked left to right keeping a "typed value":
+ * a BTF type plus either the value itself (a function argument, a
+ * pointer just read) or the address of an object in kernel memory (a
+ * struct member, an array element).  `->f` and `[i]` move the address;
+ * the end of the chain reads the value with the read of its size.
+ */
+#include <string.h>
+
+#include "btf.h"
+#include "bt_glob.h"
+#include "diag.h"
+#include "target.h"
+
+/* x86_64: the first six integer arguments travel in registers. */
+#define MAX_ARG_SLOTS 64
+
+/* --- building expressions ------------------------------------------------ */
+
+struct lower {
+	struct compiler *cc;
+	const struct token *tok;	/* every new node points here */
+	const struct btf *b;
+	const char *why;
+};
+
+static struct expr *node(struct lower *L, enum expr_kind kind)
+{
+	struct expr *e = cc_alloc(L->cc, sizeof(*e));
+
+	e->kind = kind;
+	e->tok = L->tok;
+	e->height = 1;
+	return e;
+}
+
+static struct expr *height(struct expr *e)
+{
+	int h = 0, i;
+
+	if (e->lhs && e->lhs->height > h)
+		h = e->lhs->height;
+	if (e->rhs && e->rhs->height > h)
+		h = e->rhs->height;
+	for (i = 0; i < e->nargs; i++)
+		if (e->args[i]->height > h)
+			h = e->args[i]->height;
+	e->height = h + 1;
+	return e;
+}
+
+static struct expr *num(struct lower *L, int64_t v)
+{
+	struct expr *e = node(L, E_NUM);
+
+	e->num = v;
+	return e;
+}
+
+static struct expr *str(struct lower *L, const char *s)
+{
+	struct expr *e = node(L, E_STR);
+
+	e->str = cc_strdup(L->cc, s);
+	e->str_len = strlen(s);
+	return e;
+}
+
+static struct expr *call(struct lower *L, const char *fn, int n,
+			 struct expr *a, struct expr *b)
+{
+	struct expr *e = node(L, E_CALL);
+
+	e->name = fn;
+	e->nargs = n;
+	if (n) {
+		e->args = cc_alloc(L->cc, sizeof(*e->args) * (size_t)n);
+		e->args[0] = a;
+		if (n > 1)
+			e->args[1] = b;
+	}
+	return height(e);
+}
+
+static struct expr *bin(struct lower *L, enum op op, struct expr *l,
+			struct expr *r)
+{
+	struct expr *e;
+
+	if (op == OP_ADD && r->kind == E_NUM && r->num == 0)
+		return l;
+	if (op == OP_ADD && l->kind == E_BINARY && l->op == OP_ADD &&
+	    l->rhs->kind == E_NUM && r->kind == E_NUM) {
+		/* (p + 8) + 16 = p + 24: member chains fold their offsets */
+		return bin(L, OP_ADD, l->lhs, num(L, l->rhs->num + r->num));
+	}
+	e = node(L, E_BINARY);
+	e->op = op;
+	e->lhs = l;
+	e->rhs = r;
+	return height(e);
+}
+
+static void *failf(struct lower *L, const char *fmt, const char *a,
+		   const char *b)
+{
+	L->why = cc_printf(L->cc, fmt, a, b);
+	return NULL;
+}
+
+/* v narrowed to SIZE bytes, sign-extended if SIGNED. */
+static struct expr *narrow(struct lower *L, struct expr *v, long size,
+			   bool is_signed)
+{
+	int64_t sign;
+
+	if (size >= 8)
+		return v;
+	v = bin(L, OP_BITAND, v, num(L, (int64_t)((1ull << (8 * size)) - 1)));
+	if (!is_signed)
+		return v;
+	sign = (int64_t)(1ull << (8 * size - 1));
+	return bin(L, OP_SUB, bin(L, OP_BITXOR, v, num(L, sign)), num(L, sign));
+}
+
+/* --- typed values ------------------------------------------------------------ */
+
+struct tval {
+	int type;		/* BTF type, unstripped */
+	struct expr *val;	/* the value itself, or */
+	struct expr *addr;	/* where it lives in kernel memory */
+	uint32_t bitoff;	/* bitfield: bit offset from addr, */
+	uint32_t bits;		/* and width (0: not a bitfield) */
+};
+
+static const char *tname(struct lower *L, int type)
+{
+	return cc_strdup(L->cc, kbtf_type_name(L->b, type));
+}
+
+/* Read SIZE bytes at ADDR as an integer. */
+static struct expr *read_int(struct lower *L, struct expr *addr, long size,
+			     bool is_signed)
+{
+	static const char *const readers[] = {
+		[1] = "kernel_char", [2] = "kernel_short", [4] = "kernel_int",
+		[8] = "kernel_long",
+	};
+	struct expr *v;
+
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return failf(L, "cannot read a %s-byte integer%s", size > 8 ?
+			     "wide" : "odd-sized", "");
+	v = call(L, readers[size], 1, addr, NULL);
+	/* the kernel_* reads sign-extend */
+	return is_signed || size == 8 ? v : narrow(L, v, size, false);
+}
+
+static struct expr *read_bitfield(struct lower *L, const struct tval *tv)
+{
+	uint32_t byte = tv->bitoff / 8, shift = tv->bitoff % 8;
+	uint32_t need = shift + tv->bits;
+	long size = need <= 8 ? 1 : need <= 16 ? 2 : need <= 32 ? 4 : 8;
+	struct expr *v;
+
+	if (need > 64)
+		return failf(L, "bitfield too wide%s%s", "", "");
+	v = read_int(L, bin(L, OP_ADD, tv->addr, num(L, byte)), size, false);
+	if (size == 8)	/* kernel_long sign-extends; >> must not */
+		v = bin(L, OP_USHR, v, num(L, shift));
+	else if (shift)
+		v = bin(L, OP_SHR, v, num(L, shift));
+	v = bin(L, OP_BITAND, v, num(L, tv->bits == 64 ? -1 :
+				    (int64_t)((1ull << tv->bits) - 1)));
+	if (kbtf_is_signed(L->b, tv->type) && tv->bits < 64) {
+		int64_t sign = (int64_t)(1ull << (tv->bits - 1));
+
+		v = bin(L, OP_SUB, bin(L, OP_BITXOR, v, num(L, sign)), num(L, sign));
+	}
+	return v;
+}
+
+/* The value of tv, as the script sees it: a number, or a string for a
+ * char array. */
+static struct expr *rvalue(struct lower *L, const struct tval *tv)
+{
+	long size = kbtf_size(L->b, tv->type);
+	uint32_t n;
+	int elem;
+
+	switch (kbtf_class(L->b, tv->type)) {
+	case KBTF_INT:
+	case KBTF_PTR:
+		if (tv->val)
+			return narrow(L, tv->val, size,
+				      kbtf_is_signed(L->b, tv->type));
+		if (tv->bits)
+			return read_bitfield(L, tv);
+		return read_int(L, tv->addr, size, kbtf_is_signed(L->b, tv->type));
+	case KBTF_ARRAY:
+		elem = kbtf_array_elem(L->b, tv->type, &n);
+		if (tv->addr && kbtf_is_char(L->b, elem))
+			return call(L, "kernel_string_n", 2, tv->addr,
+				    num(L, n ? n : 1));
+		return failf(L, "'%s' is an array: index it, or take its address "
+			     "with &%s", tname(L, tv->type), "");
+	case KBTF_STRUCT:
+		return failf(L, "'%s' is not a value: use -> to read a member, "
+			     "& for its address, or $var$ to print it%s",
+			     tname(L, tv->type), "");
+	default:
+		return failf(L, "'%s' has no value bytetap can read%s",
+			     tname(L, tv->type), "");
+	}
+}
+
+static bool member(struct lower *L, struct tval *tv, const char *name)
+{
+	struct expr *base;
+	uint32_t off, bits;
+	int st, m;
+
+	switch (kbtf_class(L->b, tv->type)) {
+	case KBTF_PTR:
+		base = rvalue(L, tv);
+		st = kbtf_pointee(L->b, tv->type);
+		break;
+	case KBTF_STRUCT:
+		if (!tv->addr) {
+			failf(L, "'%s' passed by value: its members cannot be "
+			      "read%s", tname(L, tv->type), "");
+			return false;
+		}
+		base = tv->addr;
+		st = tv->type;
+		break;
+	default:
+		failf(L, "'->%s' on '%s', which is not a struct or a pointer to "
+		      "one", name, tname(L, tv->type));
+		return false;
+	}
+	if (!base)
+		return false;
+	if (kbtf_class(L->b, st) != KBTF_STRUCT) {
+		failf(L, "'->%s' on a pointer to '%s', which is not a struct",
+		      name, tname(L, st));
+		return false;
+	}
+	m = kbtf_member(L->b, st, name, &off, &bits);
+	if (m < 0) {
+		failf(L, "unable to find member '%s' for %s", name, tname(L, st));
+		return false;
+	}
+	tv->type = m;
+	tv->val = NULL;
+	if (bits) {
+		tv->addr = base;
+		tv->bitoff = off;
+		tv->bits = bits;
+	} else {
+		tv->addr = bin(L, OP_ADD, base, num(L, off / 8));
+		tv->bits = 0;
+	}
+	return true;
+}
+
+static bool element(struct lower *L, struct tval *tv, struct expr *index)
+{
+	struct expr *base;
+	uint32_t n;
+	int elem;
+	long size;
+
+	switch (kbtf_class(L->b, tv->type)) {
+	case KBTF_PTR:
+		base = rvalue(L, tv);
+		elem = kbtf_pointee(L->b, tv->type);
+		break;
+	case KBTF_ARRAY:
+		if (!tv->addr) {
+			failf(L, "an array passed by value%s%s", "", "");
+			return false;
+		}
+		base = tv->addr;
+		elem = kbtf_array_elem(L->b, tv->type, &n);
+		break;
+	default:
+		failf(L, "'[]' on '%s', which is not an array or a pointer%s",
+		      tname(L, tv->type), "");
+		return false;
+	}
+	size = kbtf_size(L->b, elem);
+	if (!base)
+		return false;
+	if (size <= 0) {
+		failf(L, "cannot index '%s': its elements have no size%s",
+		      tname(L, tv->type), "");
+		return false;
+	}
+	tv->type = elem;
+	tv->val = NULL;
+	tv->bits = 0;
+	if (index->kind == E_NUM)
+		tv->addr = bin(L, OP_ADD, base, num(L, index->num * size));
+	else
+		tv->addr = bin(L, OP_ADD, base,
+			       bin(L, OP_MUL, index, num(L, size)));
+	return true;
+}
+
+/* --- pretty printing: $$parms, $var$ ------------------------------------------- */
+
+struct fmt {
+	char *text;
+	size_t len, cap;
+	struct expr **args;
+	int nargs, cap_args;
+};
+
+static void fmt_add(struct lower *L, struct fmt *f, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (f->len + n + 1 > f->cap) {
+		size_t cap = (f->len + n + 1) * 2;
+		char *t = cc_alloc(L->cc, cap);
+
+		if (f->len)
+			memcpy(t, f->text, f->len);
+		f->text = t;
+		f->cap = cap;
+	}
+	memcpy(f->text + f->len, s, n + 1);
+	f->len += n;
+}
+
+static void fmt_arg(struct lower *L, struct fmt *f, const char *conv,
+		    struct expr *v)
+{
+	if (f->nargs == f->cap_args) {
+		int cap = f->cap_args ? f->cap_args * 2 : 8;
+		struct expr **a = cc_alloc(L->cc, sizeof(*a) * (size_t)cap);
+
+		if (f->nargs)
+			memcpy(a, f->args, sizeof(*a) * (size_t)f->nargs);
+		f->args = a;
+		f->cap_args = cap;
+	}
+	f->args[f->nargs++] = v;
+	fmt_add(L, f, conv);
+}
+
+static struct expr *fmt_sprintf(struct lower *L, struct fmt *f)
+{
+	struct expr *e = node(L, E_PRINT);
+
+	e->name = "sprintf";
+	e->print_kind = PRINT_F;
+	e->is_sprint = true;
+	e->str = f->text ? f->text : "";
+	e->str_len = f->len;
+	e->args = f->args;
+	e->nargs = f->nargs;
+	return height(e);
+}
+
+/*
+ * One value in SystemTap's pretty style: numbers in hex for $$parms
+ * (pretty == 0), in decimal inside $x$ structs; pointers in hex; char
+ * arrays quoted; a nested struct is {...} at depth 1 ($x$) or expanded
+ * ($x$$, up to depth 2).
+ */
+static void pretty_value(struct lower *L, struct fmt *f, const struct tval *tv,
+			 int pretty, int depth)
+{
+	enum kbtf_class c = kbtf_class(L->b, tv->type);
+	uint32_t n;
+
+	if (c == KBTF_STRUCT && tv->addr && pretty && depth < pretty) {
+		int st = kbtf_strip(L->b, tv->type), i, shown = 0;
+		const char *sep = "";
+
+		fmt_add(L, f, "{");
+		/* members by walking the names BTF lists */
+		for (i = 0; shown < 24; i++) {
+			struct tval m = *tv;
+			const char *mn = kbtf_member_name(L->b, st, i);
+
+			if (!mn)
+				break;
+			if (!*mn)
+				continue;	/* anonymous union: skipped */
+			if (!member(L, &m, mn)) {
+				L->why = NULL;
+				continue;
+			}
+			fmt_add(L, f, sep);
+			fmt_add(L, f, cc_printf(L->cc, ".%s=", mn));
+			pretty_value(L, f, &m, pretty, depth + 1);
+			sep = ", ";
+			shown++;
+		}
+		fmt_add(L, f, "}");
+		return;
+	}
+	if (c == KBTF_STRUCT || (c == KBTF_ARRAY && !tv->addr)) {
+		fmt_add(L, f, "{...}");
+		return;
+	}
+	if (c == KBTF_ARRAY) {
+		if (kbtf_is_char(L->b, kbtf_array_elem(L->b, tv->type, &n))) {
+			fmt_arg(L, f, "\"%s\"", rvalue(L, tv));
+			return;
+		}
+		fmt_add(L, f, "[...]");
+		return;
+	}
+	if (c == KBTF_INT || c == KBTF_PTR) {
+		struct expr *v = rvalue(L, tv);
+
+		if (v)
+			fmt_arg(L, f, c == KBTF_INT && pretty ? "%d" : "0x%x", v);
+		else
+			fmt_add(L, f, "?");
+		L->why = NULL;
+		return;
+	}
+	fmt_add(L, f, "?");
+}
+
+/* --- contexts ------------------------------------------------------------------ */
+
+static const char *comp_string(const struct pp_comp *c)
+{
+	return c->arg && c->arg->kind == E_STR ? c->arg->str : NULL;
+}
+
+static bool comp_is(const struct pp_comp *c, const char *name)
+{
+	return !strcmp(c->name, name);
+}
+
+/* Which component names the function, and its module ("kernel"). */
+static int function_comp(const struct probe_point *pp, const char **module)
+{
+	const struct pp_comp *c = pp->comps;
+
+	if (pp->ncomps >= 2 && comp_is(&c[0], "kernel") &&
+	    comp_is(&c[1], "function") && comp_string(&c[1])) {
+		*module = "kernel";
+		return 1;
+	}
+	if (pp->ncomps >= 2 && comp_is(&c[0], "module") && comp_string(&c[0]) &&
+	    comp_is(&c[1], "function") && comp_string(&c[1])) {
+		*module = comp_string(&c[0]);
+		return 1;
+	}
+	return -1;
+}
+
+static bool is_trace(const struct probe_point *pp)
+{
+	return pp->ncomps == 2 && comp_is(&pp->comps[0], "kernel") &&
+	       comp_is(&pp->comps[1], "trace") && comp_string(&pp->comps[1]);
+}
+
+static bool is_return(const struct probe_point *pp, int fc)
+{
+	return pp->ncomps > fc + 1 && comp_is(&pp->comps[fc + 1], "return");
+}
+
+/* "vfs_write@fs/read_write.c:584" → "vfs_write": BTF has no files. */
+static const char *bare_function(struct compiler *cc, const char *spec)
+{
+	const char *at = strchr(spec, '@');
+
+	return at ? cc_strndup(cc, spec, (size_t)(at - spec)) : spec;
+}
+
+static const char *bare_trace(const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+
+	return colon ? colon + 1 : spec;
+}
+
+struct target_ctx *target_ctx_of(struct compiler *cc,
+				 const struct probe_point *pp, const char **why)
+{
+	const char *module = NULL;
+	int fc = function_comp(pp, &module);
+	struct target_ctx *ctx;
+	const struct btf *b;
+
+	if (fc < 0 && !is_trace(pp)) {
+		*why = pp->ncomps && comp_is(&pp->comps[0], "kprobe") ?
+			"kprobe.function probes have no target variables "
+			"(use kernel.function, or int_arg(N) and friends)" :
+			"this probe point has no target variables";
+		return NULL;
+	}
+	b = fc < 0 ? kbtf_vmlinux(why) : kbtf_module(module, why);
+	if (!b)
+		return NULL;
+	ctx = cc_alloc(cc, sizeof(*ctx));
+	ctx->btf = b;
+	if (fc < 0) {
+		const char *name = bare_trace(comp_string(&pp->comps[1]));
+
+		ctx->kind = TCTX_TRACE;
+		ctx->proto = kbtf_tracepoint(b, name, &ctx->names);
+		ctx->where = cc_printf(cc, "tracepoint %s", name);
+		if (ctx->proto < 0) {
+			*why = cc_printf(cc, "no tracepoint %s in the kernel's BTF", name);
+			return NULL;
+		}
+		return ctx;
+	}
+	{
+		const char *name = bare_function(cc, comp_string(&pp->comps[fc]));
+
+		ctx->kind = is_return(pp, fc) ? TCTX_RETURN : TCTX_FUNC;
+		ctx->proto = kbtf_func(b, name);
+		ctx->where = cc_printf(cc, "function %s", name);
+		if (ctx->proto < 0) {
+			*why = cc_printf(cc, "no function %s in the %s BTF", name,
+					 strcmp(module, "kernel") ? "module's" :
+					 "kernel's");
+			return NULL;
+		}
+	}
+	return ctx;
+}
+
+struct target_ctx *target_entry_ctx(struct compiler *cc,
+				    const struct target_ctx *ret)
+{
+	struct target_ctx *c = cc_alloc(cc, sizeof(*c));
+
+	*c = *ret;
+	c->kind = TCTX_FUNC;
+	return c;
+}
+
+/* The text of a point from its components: kernel.function("x").return */
+static const char *point_text(struct compiler *cc, const struct pp_comp *c,
+			      int n, const char *suffix_flags)
+{
+	const char *t = "";
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const char *sep = i ? "." : "";
+
+		if (c[i].arg && c[i].arg->kind == E_STR)
+			t = cc_printf(cc, "%s%s%s(\"%s\")", t, sep, c[i].name,
+				      c[i].arg->str);
+		else if (c[i].arg)
+			t = cc_printf(cc, "%s%s%s(%lld)", t, sep, c[i].name,
+				      (long long)c[i].arg->num);
+		else
+			t = cc_printf(cc, "%s%s%s", t, sep, c[i].name);
+	}
+	return cc_printf(cc, "%s%s", t, suffix_flags);
+}
+
+/* pp with component K's string argument replaced by NAME. */
+static struct probe_point *renamed(struct compiler *cc,
+				   const struct probe_point *pp, int k,
+				   const char *name)
+{
+	struct probe_point *np = cc_alloc(cc, sizeof(*np));
+	struct expr *arg = cc_alloc(cc, sizeof(*arg));
+
+	*np = *pp;
+	np->comps = cc_alloc(cc, sizeof(*np->comps) * (size_t)pp->ncomps);
+	memcpy(np->comps, pp->comps, sizeof(*np->comps) * (size_t)pp->ncomps);
+	*arg = *pp->comps[k].arg;
+	arg->str = cc_strdup(cc, name);
+	arg->str_len = strlen(name);
+	np->comps[k].arg = arg;
+	np->text = point_text(cc, np->comps, np->ncomps, "");
+	return np;
+}
+
+struct expand {
+	struct compiler *cc;
+	const struct probe_point *pp;
+	int k;
+	const char *prefix;		/* "sched:" kept on tracepoints */
+	struct probe_point **v;
+	int n, cap;
+};
+
+static void expand_one(const char *name, void *arg)
+{
+	struct expand *x = arg;
+
+	if (x->n == x->cap) {
+		int cap = x->cap ? x->cap * 2 : 16;
+		struct probe_point **v = cc_alloc(x->cc, sizeof(*v) * (size_t)cap);
+
+		if (x->n)
+			memcpy(v, x->v, sizeof(*v) * (size_t)x->n);
+		x->v = v;
+		x->cap = cap;
+	}
+	x->v[x->n++] = renamed(x->cc, x->pp, x->k,
+			       cc_printf(x->cc, "%s%s", x->prefix, name));
+}
+
+int target_expand(struct compiler *cc, const struct probe_point *pp,
+		  struct probe_point ***out)
+{
+	struct expand x = { .cc = cc, .pp = pp, .prefix = "" };
+	const char *module = NULL, *why;
+	int fc = function_comp(pp, &module);
+	const struct btf *b;
+
+	if (fc < 0 && !is_trace(pp))
+		return -1;
+	b = fc < 0 ? kbtf_vmlinux(&why) : kbtf_module(module, &why);
+	if (!b)
+		return -1;
+	if (fc < 0) {
+		const char *spec = comp_string(&pp->comps[1]);
+		const char *name = bare_trace(spec);
+
+		x.k = 1;
+		x.prefix = cc_strndup(cc, spec, (size_t)(name - spec));
+		kbtf_each_tracepoint(b, name, expand_one, &x);
+	} else {
+		x.k = fc;
+		kbtf_each_func(b, bare_function(cc, comp_string(&pp->comps[fc])),
+			       expand_one, &x);
+	}
+	*out = x.v;
+	return x.n;
+}
+
+struct probe_point *target_entry_point(struct compiler *cc,
+				       const struct probe_point *pp)
+{
+	struct probe_point *np = cc_alloc(cc, sizeof(*np));
+	const char *module;
+	int fc = function_comp(pp, &module);
+
+	*np = *pp;
+	np->ncomps = fc + 1;
+	np->text = point_text(cc, np->comps, np->ncomps, "");
+	np->cond = NULL;
+	return np;
+}
+
+/* --- lowering --------------------------------------------------------------------- */
+
+bool target_is_return_value(const struct expr *e)
+{
+	return e->kind == E_TARGET &&
+	       (!strcmp(e->name, "$return") || !strcmp(e->name, "$$return"));
+}
+
+/* The x86_64 register or stack slot (1-based) of parameter i. */
+static int arg_slot(const struct target_ctx *ctx, int i, const char **why)
+{
+	int slot = 1, k;
+
+	if (ctx->kind == TCTX_TRACE)
+		return i;	/* the tracepoint's own argument list */
+	for (k = 0; k < i; k++) {
+		long size = kbtf_size(ctx->btf, kbtf_param_type(ctx->btf, ctx->proto, k));
+
+		/* a struct of 9..16 bytes takes two registers; a bigger one
+		 * goes on the stack before the register arguments run out */
+		slot += size > 8 && size <= 16 ? 2 : size > 16 ? 0 : 1;
+	}
+	if (kbtf_size(ctx->btf, kbtf_param_type(ctx->btf, ctx->proto, i)) > 8) {
+		*why = "a struct passed by value cannot be read";
+		return -1;
+	}
+	return slot;
+}
+
+/* The parameters a context offers, as (name, index) in order. */
+static int first_param(const struct target_ctx *ctx)
+{
+	return ctx->kind == TCTX_TRACE ? 1 : 0;	/* skip void *__data */
+}
+
+static const char *param_name(const struct target_ctx *ctx, int i)
+{
+	return ctx->kind == TCTX_TRACE ? ctx->names[i] :
+		kbtf_param_name(ctx->btf, ctx->proto, i);
+}
+
+static struct expr *arg_value(struct lower *L, const struct target_ctx *ctx,
+			      int i, int *type)
+{
+	int slot = arg_slot(ctx, i, &L->why);
+
+	*type = kbtf_param_type(ctx->btf, ctx->proto, i);
+	if (slot < 0)
+		return NULL;
+	return call(L, "u64_arg", 1, num(L, slot), NULL);
+}
+
+/* $$parms / $$vars / $$return as sprintf(...) */
+static struct expr *all_params(struct lower *L, const struct target_ctx *ctx,
+			       const struct expr *e)
+{
+	struct fmt f = { 0 };
+	int i, n;
+
+	if (!strcmp(e->name, "$$return")) {
+		struct tval tv = { .type = kbtf_return_type(ctx->btf, ctx->proto) };
+
+		if (ctx->kind != TCTX_RETURN)
+			return failf(L, "$$return is only available in .return "
+				     "probes%s%s", "", "");
+		if (!tv.type)
+			return str(L, "");
+		tv.val = call(L, "returnval", 0, NULL, NULL);
+		fmt_add(L, &f, "return=");
+		pretty_value(L, &f, &tv, e->pretty, 0);
+		return fmt_sprintf(L, &f);
+	}
+	if (!strcmp(e->name, "$$locals"))
+		return str(L, "");	/* BTF knows no locals */
+	if (strcmp(e->name, "$$parms") && strcmp(e->name, "$$vars"))
+		return failf(L, "unknown context variable %s%s", e->name, "");
+	n = kbtf_nparams(ctx->btf, ctx->proto);
+	for (i = first_param(ctx); i < n; i++) {
+		struct tval tv = { 0 };
+
+		fmt_add(L, &f, cc_printf(L->cc, "%s%s=", f.len ? " " : "",
+					 param_name(ctx, i)));
+		tv.val = arg_value(L, ctx, i, &tv.type);
+		if (!tv.val) {
+			L->why = NULL;
+			fmt_add(L, &f, "{...}");
+			continue;
+		}
+		pretty_value(L, &f, &tv, e->pretty, 0);
+	}
+	return fmt_sprintf(L, &f);
+}
+
+/* Where a named target starts: a parameter or $return. */
+static bool start_target(struct lower *L, const struct target_ctx *ctx,
+			 const struct expr *e, struct tval *tv)
+{
+	const char *name = e->name + 1;
+	int i, n;
+
+	if (!strcmp(name, "return")) {
+		if (ctx->kind != TCTX_RETURN) {
+			failf(L, "$return is only available in .return probes%s%s",
+			      "", "");
+			return false;
+		}
+		tv->type = kbtf_return_type(ctx->btf, ctx->proto);
+		if (!tv->type) {
+			failf(L, "%s returns void%s", ctx->where, "");
+			return false;
+		}
+		tv->val = call(L, "returnval", 0, NULL, NULL);
+		return true;
+	}
+	n = kbtf_nparams(ctx->btf, ctx->proto);
+	for (i = first_param(ctx); i < n; i++) {
+		if (strcmp(param_name(ctx, i), name))
+			continue;
+		tv->val = arg_value(L, ctx, i, &tv->type);
+		return tv->val != NULL;
+	}
+	{
+		const char *have = "";
+
+		for (i = first_param(ctx); i < n; i++)
+			have = cc_printf(L->cc, "%s $%s", have, param_name(ctx, i));
+		failf(L, "unable to find parameter '%s' (available:%s)", e->name,
+		      *have ? have : " none");
+	}
+	return false;
+}
+
+struct expr *target_lower(struct compiler *cc, const struct target_ctx *ctx,
+			  const struct expr *e, const char **why)
+{
+	struct lower L = { .cc = cc, .tok = e->tok };
+	struct tval tv = { 0 };
+	struct expr *r = NULL;
+	int i;
+
+	if (e->kind == E_CAST) {
+		const char *module = e->str2, *bwhy = NULL;
+		int type;
+
+		if (!module || !strncmp(module, "kernel", 6) || module[0] == '<')
+			module = "kernel";
+		L.b = kbtf_module(module, &bwhy);
+		if (!L.b) {
+			*why = bwhy;
+			return NULL;
+		}
+		type = kbtf_named_type(L.b, e->str);
+		if (type < 0) {
+			*why = cc_printf(cc, "type '%s' not found in the %s BTF",
+					 e->str, module);
+			return NULL;
+		}
+		if (!e->ncomps && !e->pretty)
+			return e->lhs;		/* @cast(p, "T") is p */
+		tv.type = type;
+		tv.addr = e->lhs;
+	} else {
+		if (!ctx) {
+			*why = "no target variables here";
+			return NULL;
+		}
+		L.b = ctx->btf;
+		if (e->name[0] == '@') {
+			*why = "@var needs debuginfo, which bytetap does not read; "
+			       "use @cast";
+			return NULL;
+		}
+		if (e->name[1] == '$') {
+			r = all_params(&L, ctx, e);
+			goto out;
+		}
+		if (!start_target(&L, ctx, e, &tv))
+			goto out;
+	}
+	for (i = 0; i < e->ncomps; i++) {
+		const struct target_comp *c = &e->comps[i];
+
+		L.tok = c->tok ? c->tok : e->tok;
+		if (!(c->is_index ? element(&L, &tv, c->index) :
+				    member(&L, &tv, c->name)))
+			goto out;
+	}
+	L.tok = e->tok;
+	if (e->addr_of) {
+		if (!tv.addr || tv.bits) {
+			failf(&L, "cannot take the address of %s%s", tv.bits ?
+			      "a bitfield" : "a value that is not in memory", "");
+			goto out;
+		}
+		r = tv.addr;
+	} else if (e->pretty) {
+		struct fmt f = { 0 };
+
+		pretty_value(&L, &f, &tv, e->pretty, 0);
+		r = fmt_sprintf(&L, &f);
+	} else {
+		r = rvalue(&L, &tv);
+	}
+out:
+	if (!r)
+		*why = L.why ? L.why : "cannot read this target variable";
+	return r;
+}

@@ -289,6 +289,16 @@ static void parse_target_chain(struct parser *p, struct expr *e)
 				fail(p, f, "expected field name");
 			next(p);
 			c.name = f->text;
+			/* $x->f$ / $x->f$$: pretty-print the member */
+			size_t n = strlen(c.name);
+			while (n > 1 && c.name[n - 1] == '$' && e->pretty < 2) {
+				n--;
+				e->pretty++;
+			}
+			if (e->pretty)
+				c.name = cc_strndup(p->cc, c.name, n);
+		} else if (e->pretty) {
+			break;
 		} else if (is(p, "[")) {
 			c.tok = next(p);
 			c.is_index = true;

@@ -1,0 +1,76 @@
+# selftests/vm/tests/area-targets.sh - target variables from the kernel's
+# BTF ($param, ->member, [i], $return, @entry, $$parms, $x$, @cast,
+# @defined), sourced by guest.sh (its helpers: ok, fail, bt, expect_*).
+
+# --- the issue's own example: no debuginfo, only /sys/kernel/btf/vmlinux -------------
+bt -e 'probe kernel.function("vfs_write") {
+	if (pid() == target()) printf("%d %s", $count, user_string_n($buf, $count)) }' \
+	-c 'write_loop 3'
+expect_out "\$count and user_string_n(\$buf, \$count) in vfs_write" "8 bytetap
+8 bytetap
+8 bytetap"
+
+ino=$(stat -c %i /dev/null)
+bt -e 'probe kernel.function("vfs_write") {
+	if (pid() == target()) { println($file->f_inode->i_ino); exit() } }' -c 'write_loop 1'
+expect_out "\$file->f_inode->i_ino reads through two pointers (the inode of /dev/null)" "$ino"
+
+bt -e 'probe kernel.function("vfs_write") {
+	if (pid() == target()) { println($$parms); exit() } }' -c 'write_loop 1'
+if grep -qE '^file=0x[0-9a-f]{8,} buf=0x[0-9a-f]+ count=0x8 pos=0x[0-9a-f]+$' $T/out; then
+	ok "\$\$parms: every parameter, by name, in hex"
+else
+	fail "\$\$parms"; show $T/out; show $T/err
+fi
+
+bt -e 'probe kernel.function("vfs_write") {
+	if (pid() == target()) { println($file->f_path$); exit() } }' -c 'write_loop 1'
+if grep -qE '^\{\.mnt=0x[0-9a-f]+, \.dentry=0x[0-9a-f]+\}$' $T/out; then
+	ok "\$var\$ prints a struct's members"
+else
+	fail "\$var\$ of struct path"; show $T/out; show $T/err
+fi
+
+# --- return probes: $return, and parameters as they were at entry --------------------
+bt -e 'global n, good
+probe kernel.function("vfs_write").return {
+	if (pid() == target()) { n++; if ($return == 8 && $count == 8 && @entry($count * 2) == 16) good++ } }
+probe end { printf("%d %d\n", n, good) }' -c 'write_loop 50'
+expect_out "\$return, \$count and @entry(\$count * 2) in vfs_write.return" "50 50"
+
+# --- tracepoints: the arguments by the names in the kernel's source ---------------------
+bt -e 'probe kernel.trace("sched:sched_process_exec") {
+	if (execname() == "write_loop") { printf("%s %d %d %c\n", $p->comm, $p->pid == pid(), $old_pid == pid(), $p->comm[0]); exit() } }' \
+	-c 'write_loop 1'
+expect_out "kernel.trace: \$p->comm, \$p->pid, \$old_pid and \$p->comm[0]" "write_loop 1 1 w"
+
+bt -e 'probe kernel.trace("sched_process_exec") {
+	if (pid() == target()) { println(@cast($p, "struct task_struct")->tgid == pid(), " ",
+		@cast($p, "task_struct")->real_parent->pid > 0); exit() } }' -c 'write_loop 1'
+expect_out "@cast(p, \"task_struct\")->field, with and without 'struct'" "1 1"
+
+bt -e 'probe kernel.trace("sched:sched_process_e*") { printf("%s ", pp()) }
+probe timer.s(1) { exit() }' -c 'write_loop 1'
+if grep -q 'kernel.trace("sched:sched_process_exec")' $T/out && grep -q 'kernel.trace("sched:sched_process_exit")' $T/out; then
+	ok "kernel.trace patterns expand over the tracepoints BTF lists"
+else
+	fail "kernel.trace(\"sched:sched_process_e*\")"; show $T/out; show $T/err
+fi
+
+# --- compile-time answers ------------------------------------------------------------------
+bt -e 'probe kernel.function("vfs_write") { if (pid() == target()) {
+	printf("%d%d%d%d\n", @defined($count), @defined($nope), @defined(@cast(0, "file")->f_mode),
+		@defined(@cast(0, "file")->nope)); exit() } }' -c 'write_loop 1'
+expect_out "@defined: 1 for what BTF has, 0 otherwise" "1010"
+bt -e 'probe kernel.function("vfs_write") { println($file->nosuch) }'
+expect_err "a member BTF lacks is a semantic error that names the struct" \
+	"unable to find member 'nosuch' for struct file"
+bt -e 'probe kernel.function("vfs_write") { println($nosuch) }'
+expect_err "an unknown parameter lists the ones there are" \
+	"unable to find parameter '.nosuch' \(available: .file .buf .count .pos\)"
+
+# --- a bad pointer is a script error at its place, not an oops -----------------------------
+bt -e 'probe kernel.trace("sched_process_exec") {
+	if (pid() == target()) println(@cast($p - $p + 16, "task_struct")->pid) }' -c 'write_loop 1'
+expect_err "reading through a bad pointer is a script error with its location" \
+	"^ERROR: kernel int copy fault at 0x.* near .*<input>:2"

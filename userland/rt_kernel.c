@@ -277,6 +277,54 @@ static int ioctl_draining(struct rk *k, unsigned long cmd, void *arg)
 	return j.rc;
 }
 
+
+/*
+ * kernel.function("sys_sync"): since 4.17 x86_64 has no sys_NAME symbols,
+ * only the __x64_sys_NAME wrappers (SYSCALL_DEFINE), so a plain sys_NAME
+ * that matched nothing is looked up again under that name, as scripts
+ * written for older kernels (and the SystemTap article) expect.
+ */
+static int syscall_wrapper_retry(struct ksym_req *reqs, size_t nreq,
+				 struct ksym_match **m, size_t *nm,
+				 size_t max_attach)
+{
+	struct ksym_match *more = NULL;
+	struct ksym_req *again;
+	size_t i, n = 0, nmore = 0;
+	char err[256];
+	int rc = 0;
+
+	again = xcalloc(nreq + 1, sizeof(*again));
+	for (i = 0; i < nreq; i++) {
+		if (reqs[i].nfound || strncmp(reqs[i].pattern, "sys_", 4) ||
+		    ksym_is_glob(reqs[i].pattern))
+			continue;
+		again[n] = reqs[i];
+		again[n].pattern = xasprintf("__x64_%s", reqs[i].pattern);
+		again[n].probe = (uint32_t)i;	/* back to this request */
+		n++;
+	}
+	if (n && ksym_resolve(again, n, &more, &nmore, max_attach, err, sizeof(err)) == 0) {
+		for (i = 0; i < nmore; i++) {
+			size_t r = again[more[i].req].probe;
+
+			reqs[r].nfound++;
+			more[i].req = (uint32_t)r;
+		}
+		*m = xrealloc(*m, (*nm + nmore + 1) * sizeof(**m));
+		memcpy(*m + *nm, more, nmore * sizeof(*more));
+		*nm += nmore;
+	} else if (n) {
+		fprintf(stderr, "ERROR: %s\n", err);
+		rc = -1;
+	}
+	for (i = 0; i < n; i++)
+		free((char *)again[i].pattern);
+	free(again);
+	free(more);
+	return rc;
+}
+
 /* Fork CMD, held until START has run the begin probes. */
 static int start_command(struct rk *k)
 {
@@ -321,6 +369,11 @@ static int resolve_and_attach(struct rk *k, const struct bt_ioc_info *info)
 	}
 	if (ksym_resolve(reqs, nreq, &m, &nm, info->max_attach, err, sizeof(err)) != 0) {
 		fprintf(stderr, "ERROR: %s\n", err);
+		free(reqs);
+		return -1;
+	}
+	if (syscall_wrapper_retry(reqs, nreq, &m, &nm, info->max_attach) != 0) {
+		free(m);
 		free(reqs);
 		return -1;
 	}

@@ -685,6 +685,112 @@ static void add_derived(struct sema *S, struct probe *orig,
 
 static bool is_builtin_point(const struct probe_point *pp);
 
+
+/* Names assigned (name = ...) anywhere in s: an alias's context variables. */
+static void assigned_names(const struct stmt *s, struct hmap *out,
+			   struct compiler *cc);
+
+static void assigned_in_expr(const struct expr *e, struct hmap *out,
+			     struct compiler *cc)
+{
+	if (!e)
+		return;
+	if (e->kind == E_ASSIGN && e->lhs && e->lhs->kind == E_VAR)
+		hmap_put(cc, out, e->lhs->name, (void *)e->lhs->name);
+	assigned_in_expr(e->lhs, out, cc);
+	assigned_in_expr(e->rhs, out, cc);
+	assigned_in_expr(e->cond, out, cc);
+	for (int i = 0; i < e->nargs; i++)
+		assigned_in_expr(e->args[i], out, cc);
+}
+
+static void assigned_names(const struct stmt *s, struct hmap *out,
+			   struct compiler *cc)
+{
+	if (!s)
+		return;
+	assigned_in_expr(s->expr, out, cc);
+	assigned_in_expr(s->init, out, cc);
+	assigned_in_expr(s->step, out, cc);
+	assigned_names(s->then, out, cc);
+	assigned_names(s->els, out, cc);
+	assigned_names(s->body, out, cc);
+	for (int i = 0; i < s->nstmts; i++)
+		assigned_names(s->stmts[i], out, cc);
+}
+
+/* Does e or s read a variable in `names` but not in `have`? */
+static bool reads_other(const struct expr *e, struct hmap *names,
+			struct hmap *have);
+
+static bool reads_other_stmt(const struct stmt *s, struct hmap *names,
+			     struct hmap *have)
+{
+	if (!s)
+		return false;
+	if (reads_other(s->expr, names, have) || reads_other(s->init, names, have) ||
+	    reads_other(s->step, names, have) ||
+	    reads_other_stmt(s->then, names, have) ||
+	    reads_other_stmt(s->els, names, have) ||
+	    reads_other_stmt(s->body, names, have) ||
+	    reads_other_stmt(s->catch_body, names, have))
+		return true;
+	for (int i = 0; i < s->nstmts; i++)
+		if (reads_other_stmt(s->stmts[i], names, have))
+			return true;
+	if (s->fe && (reads_other(s->fe->limit, names, have) ||
+		      reads_other_stmt(s->fe->body, names, have)))
+		return true;
+	return false;
+}
+
+static bool reads_other(const struct expr *e, struct hmap *names,
+			struct hmap *have)
+{
+	if (!e)
+		return false;
+	if (e->kind == E_VAR && hmap_get(names, e->name) && !hmap_get(have, e->name))
+		return true;
+	if (reads_other(e->lhs, names, have) || reads_other(e->rhs, names, have) ||
+	    reads_other(e->cond, names, have))
+		return true;
+	for (int i = 0; i < e->nargs; i++)
+		if (reads_other(e->args[i], names, have))
+			return true;
+	return false;
+}
+
+/*
+ * syscall.* (and syscall.*.return) the cheap way.  SystemTap expands the
+ * wildcard into one kprobe pair per system call, which takes seconds to
+ * arm.  When the handler reads nothing but what the tapset's syscall_any
+ * alias provides (name, syscall_nr; retval, retstr), the two raw_syscalls
+ * tracepoints serve every system call at once; otherwise (argstr, fd, ...)
+ * the point expands alias by alias as in SystemTap.
+ */
+static const struct alias *syscall_any_alias(struct sema *S,
+					     const struct probe_point *pp,
+					     const struct stmt *body)
+{
+	bool ret = pp->ncomps == 3 && !strcmp(pp->comps[2].name, "return") &&
+		   !pp->comps[2].arg;
+	if (!(pp->ncomps == 2 || ret) || strcmp(pp->comps[0].name, "syscall") ||
+	    strcmp(pp->comps[1].name, "*") || pp->comps[0].arg || pp->comps[1].arg)
+		return NULL;
+	struct funcset *fs = hmap_get(&S->alias_by_name,
+				      ret ? "syscall_any.return" : "syscall_any");
+	if (!fs || !fs->n)
+		return NULL;
+	const struct alias *any = (const struct alias *)fs->v[0];
+	struct hmap have = { 0 }, theirs = { 0 };
+	assigned_names(any->prologue, &have, S->cc);
+	for (int i = 0; i < S->naliases; i++)
+		if (alias_matches(S->aliases[i], pp, false) ||
+		    alias_matches(S->aliases[i], pp, true))
+			assigned_names(S->aliases[i]->prologue, &theirs, S->cc);
+	return reads_other_stmt(body, &theirs, &have) ? NULL : any;
+}
+
 /*
  * Expands one point of a user probe.  `body` is the handler as built so
  * far (user body wrapped by inner aliases' bodies); plain points collect
@@ -699,6 +805,18 @@ static void expand_point(struct sema *S, struct probe *orig,
 		fail(S, pp->tok, "probe alias expansion nested too deeply");
 	if (S->s->nprobes + *nplain > MAX_DERIVED_PROBES)
 		fail(S, pp->tok, "probe alias expansion too large");
+	const struct alias *any = syscall_any_alias(S, pp, body);
+	if (any) {
+		struct probe_point *np = derive_point(S->cc, any->points[0], pp,
+						      pp->ncomps);
+		struct stmt *nb = wrap_body(S->cc, any, body);
+		struct probe_point **sub = NULL;
+		int nsub = 0, capsub = 0;
+		expand_point(S, orig, np, nb, any, depth + 1, &sub, &nsub, &capsub);
+		if (nsub)
+			add_derived(S, orig, any, sub, nsub, clone_stmt(S->cc, nb));
+		return;
+	}
 	/* exact-length matches first; the suffix rule only when none */
 	bool found = false;
 	for (int pass = 0; pass < 2 && !found; pass++) {
@@ -1236,6 +1354,10 @@ static struct symbol *lookup_var(struct sema *S, const char *name,
 	if (v)
 		return v;
 	v = find_global(S, name, S->scope_file);
+	/* a tapset function's own variables never bind to the user's
+	   globals: `global s` in a script must not break a tapset's `s` */
+	if (v && S->cur_func && S->cur_func->from_tapset && !v->from_tapset)
+		v = NULL;
 	if (v)
 		return v;
 	return create ? new_local(S, name, tok) : NULL;

@@ -22,6 +22,7 @@
 #include "disasm.h"
 #include "dump.h"
 #include "kallsyms.h"
+#include "listing.h"
 #include "options.h"
 #include "parse.h"
 #include "rt_kernel.h"
@@ -41,6 +42,7 @@ static void usage(FILE *f)
 	      "  -e SCRIPT          run the script given on the command line\n"
 	      "  -l PATTERN         list the probe points PATTERN matches, e.g.\n"
 	      "                     'kernel.function(\"vfs_*\")'; exit 1 if none\n"
+	      "  -L PATTERN         the same, with the variables each point offers\n"
 	      "  -p N               stop after pass N: 1 parse, 2 elaborate,\n"
 	      "                     3 print bytecode, 4 write the program (-o FILE)\n"
 	      "  -o FILE            send output (or the -p4 program) to FILE\n"
@@ -136,114 +138,6 @@ static int use_program(struct options *o, void *blob, size_t size, double t0)
 	return rt_user_run(&prog, o);
 }
 
-static int strp_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * The point text with its quoted function pattern replaced by a name:
- * kernel.function("vfs_rea*").return -> kernel.function("vfs_read").return
- */
-static char *point_for(const char *point, const char *pat, const char *name)
-{
-	size_t pl = strlen(pat);
-	const char *q = strstr(point, pat);
-
-	while (q && (q == point || q[-1] != '"' || q[pl] != '"'))
-		q = strstr(q + 1, pat);
-	if (!q)
-		return xstrdup(point);
-	return xasprintf("%.*s%s%s", (int)(q - point), point, name, q + pl);
-}
-
-/*
- * -l PATTERN, SystemTap's: compile "probe PATTERN {}" (quietly: a pattern
- * that is no probe point lists nothing) and print each probe point it
- * stands for, one per line, sorted; kprobe points once per function that
- * /proc/kallsyms has.  Exit 0 iff something matched.
- */
-static int list_points(struct options *o)
-{
-	struct compile_opts co = { 0 };
-	struct codegen_opts cg = { 0 };
-	struct compiler *cc;
-	struct script *s;
-	struct bt_prog prog;
-	struct bt_diag diag = { .pc = -1, .func = -1 };
-	void *blob = NULL;
-	size_t size = 0, i, n = 0, cap = 0;
-	char **lines = NULL, *text;
-	int ok = 0, saved = dup(2), devnull = open("/dev/null", O_WRONLY);
-
-	text = xasprintf("probe %s { exit() }\n", o->list_pattern);
-	co.script_text = text;
-	co.include_dirs = (const char *const *)o->include_dirs;
-	co.ninclude_dirs = o->ninclude_dirs;
-	co.runtime = "kernel";
-	co.no_warnings = true;
-	if (devnull >= 0 && saved >= 0)
-		dup2(devnull, 2);
-	cc = compiler_new(&co);
-	s = parse_script(cc);
-	if (s && sema_check(s) == 0) {
-		cg.limits = o->limits;
-		cg.no_global_display = true;
-		cg.maxnesting_auto = true;
-		ok = codegen(cc, s, &cg, &blob, &size) == 0;
-	}
-	compiler_free(cc);
-	if (devnull >= 0 && saved >= 0)
-		dup2(saved, 2);
-	if (saved >= 0)
-		close(saved);
-	if (devnull >= 0)
-		close(devnull);
-	free(text);
-	if (!ok || bt_load(&prog, blob, size, &diag) != 0) {
-		free(blob);
-		return 1;
-	}
-	for (i = 0; i < prog.nprobes; i++) {
-		const struct bt_probe_decl *pd = &prog.probes[i];
-		const char *point = bt_prog_str(&prog, pd->point);
-
-		if (pd->kind == BT_PROBE_KPROBE || pd->kind == BT_PROBE_KRETPROBE) {
-			struct ksym_req req = { .pattern = bt_prog_str(&prog, pd->symbol) };
-			struct ksym_match *m = NULL;
-			size_t nm = 0, j;
-			char err[256];
-
-			if (ksym_resolve(&req, 1, &m, &nm, (size_t)-1, err, sizeof(err)) != 0) {
-				fprintf(stderr, "ERROR: %s\n", err);
-				continue;
-			}
-			for (j = 0; j < nm; j++) {
-				if (n == cap)
-					lines = xrealloc(lines, (cap = cap ? 2 * cap : 64) * sizeof(*lines));
-				lines[n++] = point_for(point, req.pattern, m[j].name);
-			}
-			free(m);
-			continue;
-		}
-		/* begin, end, timer.*, aliases (timer.profile): as given */
-		if (n == cap)
-			lines = xrealloc(lines, (cap = cap ? 2 * cap : 64) * sizeof(*lines));
-		lines[n++] = xstrdup(o->list_pattern);
-	}
-	if (n)
-		qsort(lines, n, sizeof(*lines), strp_cmp);
-	for (i = 0; i < n; i++) {
-		if (!i || strcmp(lines[i], lines[i - 1]))
-			puts(lines[i]);
-	}
-	for (i = 0; i < n; i++)
-		free(lines[i]);
-	free(lines);
-	free(blob);
-	return n ? 0 : 1;
-}
-
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -273,7 +167,7 @@ int main(int argc, char **argv)
 	}
 
 	if (o.list_pattern) {
-		rc = list_points(&o);
+		rc = list_probe_points(&o);
 		options_free(&o);
 		return rc;
 	}

@@ -113,7 +113,7 @@ int options_parse(struct options *o, int argc, char **argv)
 	o->limits = bt_default_limits();	/* maxaction: finish_limits() */
 	opterr = 0;
 	/* '+': the first non-option is the script; what follows is its args */
-	while ((c = getopt_long(argc, argv, "+e:l:p:o:D:T:c:x:I:vwuh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+e:l:L:p:o:D:T:c:x:I:vwuh", long_opts, NULL)) != -1) {
 		long long v;
 
 		switch (c) {
@@ -121,7 +121,9 @@ int options_parse(struct options *o, int argc, char **argv)
 			o->script_text = optarg;
 			break;
 		case 'l':
+		case 'L':
 			o->list_pattern = optarg;
+			o->list_vars = c == 'L';
 			break;
 		case 'p':
 			if (parse_ll(optarg, &v) || v < 1 || v > 5) {

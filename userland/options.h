@@ -14,6 +14,7 @@ struct options {
 	const char *script_file;	/* or NULL with script_text (-e) */
 	const char *script_text;
 	const char *list_pattern;	/* -l PATTERN: list probe points */
+	bool list_vars;			/* -L PATTERN: ... with their variables */
 	char **args;			/* $1 .. $N */
 	int nargs;
 	int last_pass;			/* -p N; 5 = run */

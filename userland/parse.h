@@ -54,6 +54,8 @@ struct compile_opts {
 
 	bool unoptimized;		/* -u: keep unused functions/globals */
 	bool no_warnings;		/* -w */
+	bool listing;			/* -l/-L: every alias as written (no
+					   syscall.* shortcut) */
 	FILE *err;			/* diagnostics; NULL = stderr */
 	int max_errors;			/* 0 = default (stop early) */
 };

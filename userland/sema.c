@@ -805,7 +805,8 @@ static void expand_point(struct sema *S, struct probe *orig,
 		fail(S, pp->tok, "probe alias expansion nested too deeply");
 	if (S->s->nprobes + *nplain > MAX_DERIVED_PROBES)
 		fail(S, pp->tok, "probe alias expansion too large");
-	const struct alias *any = syscall_any_alias(S, pp, body);
+	const struct alias *any = S->cc->opts && S->cc->opts->listing ? NULL :
+		syscall_any_alias(S, pp, body);
 	if (any) {
 		struct probe_point *np = derive_point(S->cc, any->points[0], pp,
 						      pp->ncomps);
@@ -1435,8 +1436,10 @@ static void lower_target(struct sema *S, struct expr *e)
 		if (!ctx) {
 			if (p->npoints == 1)
 				target_ctx_of(S->cc, p->points[0], &why);
-			fail(S, e->tok, "unresolved target-symbol expression: %s",
-			     why ? why : "no target variables here");
+			/* stap's words where a point has no such context */
+			if (!why || !strcmp(why, "this probe point has no target variables"))
+				fail(S, e->tok, "unresolved target-symbol expression");
+			fail(S, e->tok, "unresolved target-symbol expression: %s", why);
 		}
 	}
 	struct expr *l = target_lower(S->cc, ctx, e, &why);

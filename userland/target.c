@@ -862,3 +862,19 @@ out:
 		*why = L.why ? L.why : "cannot read this target variable";
 	return r;
 }
+
+const char *target_vars_text(struct compiler *cc, const struct target_ctx *ctx)
+{
+	const char *t = "";
+	int i, n = kbtf_nparams(ctx->btf, ctx->proto);
+
+	for (i = first_param(ctx); i < n; i++)
+		t = cc_printf(cc, "%s $%s:%s", t, param_name(ctx, i),
+			      kbtf_type_name(ctx->btf,
+					     kbtf_param_type(ctx->btf, ctx->proto, i)));
+	if (ctx->kind == TCTX_RETURN && kbtf_return_type(ctx->btf, ctx->proto))
+		t = cc_printf(cc, "%s $return:%s", t,
+			      kbtf_type_name(ctx->btf,
+					     kbtf_return_type(ctx->btf, ctx->proto)));
+	return t;
+}

@@ -76,4 +76,7 @@ struct expr *target_lower(struct compiler *cc, const struct target_ctx *ctx,
  * ($return, $$return)?  Others in a .return probe are entry values. */
 bool target_is_return_value(const struct expr *e);
 
+/* " $file:struct file* $buf:char const* ...": what -L shows for ctx. */
+const char *target_vars_text(struct compiler *cc, const struct target_ctx *ctx);
+
 #endif /* BYTETAP_TARGET_H */

@@ -1,0 +1,197 @@
+/*
+ * listing.c - -l / -L (see listing.h).
+ *
+ * The pattern is compiled as "probe PATTERN { exit() }" through pass 2,
+ * quietly (a pattern that is no probe point lists nothing), with every
+ * alias expanded as written.  Each derived probe then names its points:
+ * an alias by its own name (syscall.read), a kernel function pattern by
+ * the functions it matches (BTF for a plain name, /proc/kallsyms for a
+ * glob), anything else as written.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "btf.h"
+#include "diag.h"
+#include "kallsyms.h"
+#include "listing.h"
+#include "parse.h"
+#include "sema.h"
+#include "target.h"
+#include "util.h"
+
+struct lines {
+	char **v;
+	size_t n, cap;
+};
+
+static void add_line(struct lines *l, char *s)
+{
+	if (l->n == l->cap)
+		l->v = xrealloc(l->v, (l->cap = l->cap ? 2 * l->cap : 64) * sizeof(*l->v));
+	l->v[l->n++] = s;
+}
+
+static int strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* kernel.function("vfs_rea*").return -> kernel.function("vfs_read").return */
+static char *point_for(const char *point, const char *pat, const char *name)
+{
+	size_t pl = strlen(pat);
+	const char *q = strstr(point, pat);
+
+	while (q && (q == point || q[-1] != '"' || q[pl] != '"'))
+		q = strstr(q + 1, pat);
+	if (!q)
+		return xstrdup(point);
+	return xasprintf("%.*s%s%s", (int)(q - point), point, name, q + pl);
+}
+
+/* The function pattern of kernel.function / kprobe.function points. */
+static const char *function_pattern(const struct probe_point *pp)
+{
+	const struct pp_comp *c = pp->comps;
+
+	if (pp->ncomps >= 2 && (!strcmp(c[0].name, "kernel") ||
+				!strcmp(c[0].name, "kprobe")) &&
+	    !strcmp(c[1].name, "function") && c[1].arg && c[1].arg->kind == E_STR)
+		return c[1].arg->str;
+	return NULL;
+}
+
+/* " name:string fd:long": the variables an alias's handler sets. */
+static const char *alias_vars(struct compiler *cc, const struct probe *p)
+{
+	const char *t = "";
+	int i;
+
+	for (i = 0; i < p->nlocals; i++) {
+		const struct symbol *v = p->locals[i];
+
+		if (v->name[0] == '_' && v->name[1] == '_')
+			continue;	/* the tapset's own temporaries */
+		t = cc_printf(cc, "%s %s%s%s", t, v->name,
+			      v->type == TY_LONG ? ":long" :
+			      v->type == TY_STRING ? ":string" : "",
+			      "");
+	}
+	return t;
+}
+
+static const char *point_vars(struct compiler *cc, const struct probe_point *pp)
+{
+	const char *why;
+	struct target_ctx *ctx = target_ctx_of(cc, pp, &why);
+
+	return ctx ? target_vars_text(cc, ctx) : "";
+}
+
+/* A kernel function point: one line per function it matches. */
+static void list_functions(struct compiler *cc, const struct probe_point *pp,
+			   const char *pat, bool vars, struct lines *out)
+{
+	const struct btf *b = kbtf_vmlinux(NULL);
+	struct ksym_req req = { .pattern = pat };
+	struct ksym_match *m = NULL;
+	size_t nm = 0, j;
+	char err[256];
+
+	if (!ksym_is_glob(pat) && b && kbtf_func(b, pat) > 0) {
+		/* a plain name BTF knows: no kallsyms scan */
+		add_line(out, xasprintf("%s%s", pp->text, vars ? point_vars(cc, pp) : ""));
+		return;
+	}
+	if (ksym_resolve(&req, 1, &m, &nm, (size_t)-1, err, sizeof(err)) != 0) {
+		fprintf(stderr, "ERROR: %s\n", err);
+		return;
+	}
+	for (j = 0; j < nm; j++) {
+		char *line = point_for(pp->text, pat, m[j].name);
+
+		if (vars && b && !strcmp(pp->comps[0].name, "kernel")) {
+			struct probe_point one = *pp;
+			struct pp_comp c[8];
+			struct expr arg;
+
+			if (pp->ncomps <= 8) {
+				memcpy(c, pp->comps, sizeof(*c) * (size_t)pp->ncomps);
+				arg = *c[1].arg;
+				arg.str = m[j].name;
+				c[1].arg = &arg;
+				one.comps = c;
+				char *full = xasprintf("%s%s", line, point_vars(cc, &one));
+				free(line);
+				line = full;
+			}
+		}
+		add_line(out, line);
+	}
+	free(m);
+}
+
+int list_probe_points(const struct options *o)
+{
+	struct compile_opts co = { 0 };
+	struct lines out = { 0 };
+	struct compiler *cc;
+	struct script *s;
+	char *text = xasprintf("probe %s { exit() }\n", o->list_pattern);
+	int saved = dup(2), devnull = open("/dev/null", O_WRONLY);
+	bool ok = false;
+	size_t i;
+
+	co.script_text = text;
+	co.include_dirs = (const char *const *)o->include_dirs;
+	co.ninclude_dirs = o->ninclude_dirs;
+	co.runtime = "kernel";
+	co.no_warnings = true;
+	co.unoptimized = true;		/* keep every alias variable */
+	co.listing = true;
+	if (devnull >= 0 && saved >= 0)
+		dup2(devnull, 2);
+	cc = compiler_new(&co);
+	s = parse_script(cc);
+	ok = s && sema_check(s) == 0;
+	if (devnull >= 0 && saved >= 0)
+		dup2(saved, 2);
+	for (int k = 0; ok && k < s->nprobes; k++) {
+		const struct probe *p = s->probes[k];
+
+		for (int j = 0; j < p->npoints; j++) {
+			const struct probe_point *pp = p->points[j];
+			const char *pat = function_pattern(pp);
+
+			if (p->via) {
+				add_line(&out, xasprintf("%s%s%s", p->via->text,
+					 o->list_vars ? alias_vars(cc, p) : "",
+					 o->list_vars ? point_vars(cc, pp) : ""));
+			} else if (pat) {
+				list_functions(cc, pp, pat, o->list_vars, &out);
+			} else {
+				add_line(&out, xasprintf("%s%s", pp->text, o->list_vars ?
+							 point_vars(cc, pp) : ""));
+			}
+		}
+	}
+	compiler_free(cc);
+	if (saved >= 0)
+		close(saved);
+	if (devnull >= 0)
+		close(devnull);
+	free(text);
+	if (out.n)
+		qsort(out.v, out.n, sizeof(*out.v), strp_cmp);
+	for (i = 0; i < out.n; i++)
+		if (!i || strcmp(out.v[i], out.v[i - 1]))
+			puts(out.v[i]);
+	for (i = 0; i < out.n; i++)
+		free(out.v[i]);
+	free(out.v);
+	return out.n ? 0 : 1;
+}

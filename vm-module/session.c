@@ -716,7 +716,11 @@ static int attach_one(struct btk_sess *s, struct bt_ioc_probe *e, char *msg)
 		return -EINVAL;
 	}
 	pat = bt_prog_str(&s->prog, pd->symbol);
-	if (!bt_glob(pat, e->symbol)) {
+	/* sys_NAME also names the x86_64 wrapper __x64_sys_NAME (the front
+	 * end's fallback for scripts written before kernel 4.17) */
+	if (!bt_glob(pat, e->symbol) &&
+	    !(strncmp(pat, "sys_", 4) == 0 && strncmp(e->symbol, "__x64_", 6) == 0 &&
+	      strcmp(pat, e->symbol + 6) == 0)) {
 		snprintf(msg, LOGSZ, "probe %u: function %s does not match %s", e->probe,
 			 e->symbol, pat);
 		return -EINVAL;

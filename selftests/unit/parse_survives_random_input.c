@@ -30,8 +30,8 @@ static const char *const seeds[] = {
 	"function local_f(x) { return tsfunc(x) + tsglob }\n"
 	"probe begin { tsglob = local_f(2); print(tsglob) }\n",
 
-	"global st, h probe kprobe.function(\"vfs_read\").return { st <<< $count; h[execname()]++;\n"
-	"  println(@hist_linear(st, 0, 100, 10)); print(@entry($x), @defined($y), $x->y[2]) }\n"
+	"global st, h probe kprobe.function(\"vfs_read\").return { st <<< returnval(); h[execname()]++;\n"
+	"  println(@hist_linear(st, 0, 100, 10)); print(@defined(@entry($x)), @defined($y), @defined($x->y[2])) }\n"
 	"probe timer.s(1) { foreach (v = [k] in h+ limit 3) printd(\",\", k, v); print(@sum(st)) }\n",
 };
 

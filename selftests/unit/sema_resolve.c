@@ -186,13 +186,12 @@ static void folding_and_misc(void)
 	done();
 	fclose(quiet);
 	quiet = NULL;
-	s = analyse("probe kprobe.function(\"f\") { x = $foo; y = $bar$; print(x, y) }", false);
-	CHECK(s != NULL, "$var in a kprobe is left to codegen");
-	if (s) {
-		struct probe *p = s->probes[0];
-		CHECK(p->locals[0]->type == TY_LONG && p->locals[1]->type == TY_STRING,
-		      "$x is long, $x$ is string");
-	}
+	/* kprobe.function is DWARF-less in SystemTap too: no $vars there */
+	quiet = fopen("/dev/null", "w");
+	s = analyse("probe kprobe.function(\"f\") { x = $foo; print(x) }", false);
+	CHECK(s == NULL, "$var in a kprobe.function probe is an error");
+	fclose(quiet);
+	quiet = NULL;
 	done();
 }
 

@@ -53,6 +53,6 @@ grep -qx 'value |-------------------------------------------------- count' $T/ou
 	{ fail "seed nethist.stp"; show $T/out 20; show $T/err; }
 
 # Listing 3: kernel.function("sys_sync") on a kernel that names it __x64_sys_sync
-bt $S/sys_sync.stp -c sync
+bt -c sync $S/sys_sync.stp
 expect_out "seed sys_sync.stp: kernel.function(\"sys_sync\") finds __x64_sys_sync" \
 	"sys_sync called 1 times, currently by pid 0"

@@ -47,7 +47,7 @@
 
 #define BT_DEV_NAME		"bytetap"	/* /dev/bytetap */
 #define BT_IOC_ABI_MAJOR	1
-#define BT_IOC_ABI_MINOR	0
+#define BT_IOC_ABI_MINOR	1	/* 1: tracepoint probes */
 #define BT_IOC_MAGIC		0xb7
 
 /* Fixed-size text fields. */
@@ -81,6 +81,7 @@ enum bt_ioc_features {
 	BT_FEAT_TIMER = 1 << 2,		/* timer.s/ms/us/ns/hz/jiffies (hrtimer) */
 	BT_FEAT_PROFILE = 1 << 3,	/* timer.profile */
 	BT_FEAT_MAP_READ = 1 << 4,	/* BT_IOC_MAP_READ */
+	BT_FEAT_TRACEPOINT = 1 << 5,	/* kernel.trace(): core tracepoints, at LOAD */
 };
 
 /* ------------------------------------------------------------------ */
@@ -124,7 +125,9 @@ struct bt_ioc_load {
  * A failing entry without BT_IOC_PROBE_OPTIONAL fails the whole call
  * (EINVAL, ENOENT, ...; nothing of this call stays registered); an
  * optional one just reports its error in result.  May be called several
- * times before START.  begin/end/error/timer/profile probes need no ATTACH.
+ * times before START.  begin/end/error/timer/profile probes need no ATTACH;
+ * tracepoint probes are registered by LOAD itself (by name, disabled until
+ * START).
  */
 struct bt_ioc_probe {
 	__u32 probe;		/* in: index into the program's PROBES table */

@@ -158,7 +158,7 @@ static int ioc_info(void __user *u)
 	info.ring_size_max = btk_ring_size_max;
 	info.min_timer_ns = BTK_MIN_TIMER_NS;
 	info.features = BT_FEAT_KPROBE | BT_FEAT_KRETPROBE | BT_FEAT_TIMER |
-			BT_FEAT_PROFILE | BT_FEAT_MAP_READ;
+			BT_FEAT_PROFILE | BT_FEAT_MAP_READ | BT_FEAT_TRACEPOINT;
 	strscpy(info.version, BTK_VERSION, sizeof(info.version));
 	return arg_out(u, &info, sizeof(info), usize);
 }

@@ -1774,6 +1774,29 @@ static int resolve_point(struct gen *g, struct probe_point *pp,
 		}
 		return 0;
 	}
+	if (comp_is(c, "kernel") && n == 2 && comp_is(&c[1], "statement") &&
+	    comp_str(&c[1])) {
+		/* kernel.statement("FUNC+OFFSET"): a kprobe inside FUNC (no
+		 * line numbers: those need DWARF) */
+		const char *spec = comp_str(&c[1]);
+		const char *plus = strchr(spec, '+');
+		char *end = NULL;
+
+		if (plus) {
+			unsigned long long off = strtoull(plus + 1, &end, 0);
+
+			if (end == plus + 1 || *end || off > 0xffffff)
+				goto bad;
+			d->offset = off;
+			*symbol = cc_strndup(g->cc, spec, (size_t)(plus - spec));
+		} else {
+			*symbol = spec;
+		}
+		if (strpbrk(*symbol, "*?[@:"))
+			goto bad;
+		d->kind = BT_PROBE_KPROBE;
+		return 0;
+	}
 	if (comp_is(c, "kernel") && n == 2 && comp_is(&c[1], "trace") &&
 	    comp_str(&c[1])) {
 		/* kernel.trace("sched_switch") or ("sched:sched_switch"): the

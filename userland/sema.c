@@ -1119,6 +1119,22 @@ static int concrete_points(struct sema *S, struct probe_point *pp,
 	return 1;
 }
 
+/* Does a function or tracepoint point name something this kernel has?
+   Asked of BTF; without BTF (and for other points) assumed so. */
+static bool point_resolves(struct sema *S, struct probe_point *pp)
+{
+	struct probe_point **v;
+	struct probe_point q = *pp;
+	if (pp->ncomps >= 2 && !strcmp(pp->comps[0].name, "kprobe")) {
+		/* kprobe.function("f") asks the same question of BTF */
+		q.comps = cc_alloc(S->cc, sizeof(*q.comps) * (size_t)pp->ncomps);
+		memcpy(q.comps, pp->comps, sizeof(*q.comps) * (size_t)pp->ncomps);
+		q.comps[0].name = "kernel";
+	}
+	int n = target_expand(S->cc, &q, &v);
+	return n != 0;
+}
+
 struct entry_caps {
 	struct sema *S;
 	struct probe *p;
@@ -1287,6 +1303,11 @@ static void split_for_targets(struct sema *S)
 				     " in the kernel's BTF", p->points[k]->text);
 			for (int j = 0; j < m; j++)
 				vec_push(S->cc, &all, &nall, &capall, v[j]);
+			/* pp! : when it resolves, the points after it are not
+			   needed (SystemTap's "sufficient") */
+			if (p->points[k]->sufficient && m > 0 &&
+			    point_resolves(S, p->points[k]))
+				break;
 		}
 		if (!nall)
 			continue;

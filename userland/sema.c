@@ -23,6 +23,7 @@
 #include "parse.h"
 #include "sema.h"
 #include "target.h"
+#include "kallsyms.h"
 
 #define MAX_ALIAS_DEPTH 32
 #define MAX_DERIVED_PROBES 100000	/* stops exponential alias fan-out */
@@ -1132,7 +1133,23 @@ static bool point_resolves(struct sema *S, struct probe_point *pp)
 		q.comps[0].name = "kernel";
 	}
 	int n = target_expand(S->cc, &q, &v);
-	return n != 0;
+	if (n != 0)
+		return true;
+	/* BTF leaves out some functions (the x86_64 syscall wrappers);
+	   /proc/kallsyms has every one */
+	const char *fn = pp->ncomps >= 2 && !strcmp(pp->comps[1].name, "function") &&
+		pp->comps[1].arg && pp->comps[1].arg->kind == E_STR ?
+		pp->comps[1].arg->str : NULL;
+	if (!fn)
+		return false;
+	struct ksym_req req = { .pattern = fn };
+	struct ksym_match *m = NULL;
+	size_t nm = 0;
+	char err[256];
+	bool found = ksym_resolve(&req, 1, &m, &nm, (size_t)-1, err, sizeof(err)) == 0 &&
+		nm > 0;
+	free(m);
+	return found;
 }
 
 struct entry_caps {

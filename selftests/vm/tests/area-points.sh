@@ -61,3 +61,10 @@ probe netdev.transmit { if (dev_name == "lo") { n++; if (length < 84 || protocol
 probe timer.s(4) { printf("%d %d\n", n >= 2, bad); exit() }' &
 sleep 2; ping -c 2 127.0.0.1 >/dev/null; wait
 expect_out "netdev.transmit: dev_name, length, protocol (ETH_P_IP, network order)" "1 0"
+
+# .call and .return.maxactive(N) on kernel.function and kprobe.function
+bt -e 'global a, b
+probe kernel.function("__x64_sys_getpid").call { if (execname() == "getpid_loop") a++ }
+probe kprobe.function("__x64_sys_getpid").return.maxactive(4) { if (execname() == "getpid_loop") b++ }
+probe end { printf("%d %d\n", a, b) }' -c 'getpid_loop 30'
+expect_out ".call and .return.maxactive(N)" "30 30"

@@ -1760,6 +1760,9 @@ static int resolve_point(struct gen *g, struct probe_point *pp,
 	if ((comp_is(c, "kernel") || comp_is(c, "kprobe")) && n >= 2 &&
 	    comp_is(&c[1], "function") && comp_str(&c[1])) {
 		*symbol = comp_str(&c[1]);
+		if (strchr(*symbol, '@'))	/* "f@file.c:12": BTF has no files */
+			*symbol = cc_strndup(g->cc, *symbol,
+					     (size_t)(strchr(*symbol, '@') - *symbol));
 		d->kind = BT_PROBE_KPROBE;
 		if (n >= 3 && comp_is(&c[2], "return")) {
 			d->kind = BT_PROBE_KRETPROBE;

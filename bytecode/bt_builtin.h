@@ -121,13 +121,16 @@
  *	syscall_name(nr)	the x86_64 name of system call nr ("getpid"
  *				for 39), "" for a number with none
  *				(bt_syscall_names.h: the 64-bit table, for
-				32-bit tasks too)
- *	caller_addr()		frame 1: in a kprobe at a function's entry,
- *				its return address; 0 without one
+ *				32-bit tasks too)
+ *	caller_addr()		frame 1, as stap's stack(1): in a kprobe at a
+ *				function's entry, its return address (into
+ *				the caller); in a kretprobe, the caller's own
+ *				return address; 0 without one
  *	caller()		sprintf("%s 0x%x", symname(a), a) of
  *				a = caller_addr()
  *	symname(addr)		the kernel symbol containing addr, else addr
- *				as "0x%x"
+ *				as "0x%x"; of aliases, the kernel's choice
+ *				(e.g. __do_sys_getpid for __x64_sys_getpid)
  *	symdata(addr)		"NAME+0xOFF/0xSIZE [MODULE]", else addr as
  *				"0x%x"
  *	backtrace()		the frames as "0x%x " each (a trailing space,

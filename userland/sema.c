@@ -1480,9 +1480,10 @@ static void lower_target(struct sema *S, struct expr *e)
 			fail(S, e->tok, "unresolved target-symbol expression: %s", why);
 		}
 	}
-	struct expr *l = target_lower(S->cc, ctx, e, &why);
+	const struct token *at = e->tok;
+	struct expr *l = target_lower(S->cc, ctx, e, &why, &at);
 	if (!l)
-		fail(S, e->tok, "%s", why);
+		fail(S, at, "%s", why);
 	*e = *l;
 }
 
@@ -1665,9 +1666,9 @@ static void res_expr(struct sema *S, struct expr *e)
 		e->kind = E_NUM;
 		if (x->kind == E_TARGET)
 			e->num = S->cur_probe && S->cur_probe->target &&
-				 target_lower(S->cc, S->cur_probe->target, x, &why);
+				 target_lower(S->cc, S->cur_probe->target, x, &why, NULL);
 		else if (x->kind == E_CAST)
-			e->num = x->str && target_lower(S->cc, NULL, x, &why);
+			e->num = x->str && target_lower(S->cc, NULL, x, &why, NULL);
 		else
 			e->num = x->kind != E_PERF;
 		e->lhs = NULL;

@@ -787,7 +787,8 @@ static bool start_target(struct lower *L, const struct target_ctx *ctx,
 }
 
 struct expr *target_lower(struct compiler *cc, const struct target_ctx *ctx,
-			  const struct expr *e, const char **why)
+			  const struct expr *e, const char **why,
+			  const struct token **at)
 {
 	struct lower L = { .cc = cc, .tok = e->tok };
 	struct tval tv = { 0 };
@@ -858,8 +859,11 @@ struct expr *target_lower(struct compiler *cc, const struct target_ctx *ctx,
 		r = rvalue(&L, &tv);
 	}
 out:
-	if (!r)
+	if (!r) {
 		*why = L.why ? L.why : "cannot read this target variable";
+		if (at)
+			*at = L.tok;
+	}
 	return r;
 }
 

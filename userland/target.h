@@ -66,11 +66,14 @@ struct probe_point *target_entry_point(struct compiler *cc,
 
 /*
  * E (an E_TARGET or E_CAST) as a plain expression tree over builtin
- * calls, or NULL with *why (arena string) saying what is wrong.  ctx may
+ * calls, or NULL with *why (arena string) saying what is wrong and *at
+ * the token of the step that failed (e.g. the '->' of a missing member;
+ * at may be NULL).  ctx may
  * be NULL for @cast.  The result is not yet resolved.
  */
 struct expr *target_lower(struct compiler *cc, const struct target_ctx *ctx,
-			  const struct expr *e, const char **why);
+			  const struct expr *e, const char **why,
+			  const struct token **at);
 
 /* Is E a $$name or $name target the return context means at return
  * ($return, $$return)?  Others in a .return probe are entry values. */

@@ -9,8 +9,9 @@
  * flag that stops handlers from nesting, counters, the overload guard),
  * one lock word per global and per map, and the probes: kprobes and
  * kretprobes (struct btk_attach), tracepoint probes (struct btk_tp),
- * hrtimers for timer.* and, per CPU, for timer.profile.  Everything is allocated by LOAD and ATTACH, in process
- * context; nothing is allocated, and nothing sleeps, once probes run.
+ * hrtimers for timer.* and, per CPU, for timer.profile.  Everything is
+ * allocated by LOAD and ATTACH, in process context; nothing is allocated,
+ * and nothing sleeps, once probes run.
  */
 #ifndef BYTETAP_H
 #define BYTETAP_H

@@ -12,8 +12,10 @@
 #include <linux/cred.h>
 #include <linux/kallsyms.h>
 #include <linux/minmax.h>
+#include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/stacktrace.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
@@ -22,6 +24,9 @@
 #include <linux/ptrace.h>
 #include <linux/poll.h>
 #include <linux/wait.h>
+#ifdef CONFIG_X86
+#include <asm/unwind.h>
+#endif
 
 #include "bytetap.h"
 #include "bt_builtin.h"
@@ -519,6 +524,166 @@ static int probe_register(struct bt_ctx *ctx, struct btk_cpu *c,
 }
 #endif
 
+/* ------------------------------------------------------------------ */
+/* Stacks and symbols: backtrace(), caller(), symname(), ...          */
+/* ------------------------------------------------------------------ */
+
+#ifdef CONFIG_X86
+/*
+ * Unwind from a probe's registers (kernel mode) with the kernel's own
+ * unwinder (ORC on the kernels we run on), as arch_stack_walk() does;
+ * stack_trace_save_regs() itself is not exported.  unwind_start() with
+ * regs steps past the regs frame, so the first address is the return
+ * address of the function regs->ip is in.
+ */
+static u32 unwind_regs(struct pt_regs *regs, u64 *addrs, u32 n, u32 max)
+{
+	struct unwind_state state;
+
+	for (unwind_start(&state, current, regs, NULL);
+	     n < max && !unwind_done(&state); unwind_next_frame(&state)) {
+		unsigned long a = unwind_get_return_address(&state);
+
+		if (!a)
+			break;
+		addrs[n++] = a;
+	}
+	return n;
+}
+#else
+static u32 unwind_regs(struct pt_regs *regs, u64 *addrs, u32 n, u32 max)
+{
+	return n;
+}
+#endif
+
+/*
+ * The current stack from the first return address outside this module:
+ * for timer.* and kernel.trace() probes, which have no probed registers,
+ * this starts at the hrtimer or tracepoint code that called us.
+ */
+static u32 current_frames(u64 *addrs, u32 max)
+{
+	unsigned long buf[BT_MAXBACKTRACE + 16];
+	unsigned int n = stack_trace_save(buf, ARRAY_SIZE(buf), 0), i = 0;
+	u32 k = 0;
+
+	while (i < n && within_module(buf[i], THIS_MODULE))
+		i++;
+	while (i < n && k < max)
+		addrs[k++] = buf[i++];
+	return k;
+}
+
+/*
+ * The probe's kernel stack (bt_builtin.h): frame 0 where the probe
+ * stopped - a kprobe's address (regs->ip is past the breakpoint), or in a
+ * kretprobe regs->ip, which rethook has set to the real return address -
+ * then the unwound return addresses.
+ */
+static u32 probe_frames(struct btk_cpu *c, u64 *addrs, u32 max)
+{
+	struct pt_regs *regs = c->regs;
+
+	if (c->process || !max)
+		return 0;
+	switch (c->kind) {
+	case BT_PROBE_KPROBE:
+	case BT_PROBE_KRETPROBE:
+	case BT_PROBE_PROFILE:
+		if (!regs || user_mode(regs))
+			return 0;
+		if (c->kind == BT_PROBE_KPROBE && c->att)
+			addrs[0] = (unsigned long)c->att->kp.addr;
+		else
+			addrs[0] = instruction_pointer(regs);
+		return unwind_regs(regs, addrs, 1, max);
+	case BT_PROBE_TIMER:
+	case BT_PROBE_TRACEPOINT:
+		return current_frames(addrs, max);
+	default:
+		return 0;
+	}
+}
+
+/*
+ * sprint_symbol() gives "name+0xoff/0xsize", " [mod]" after it for a
+ * module's symbol, or "0xaddr" for no symbol.  SystemTap names the kernel
+ * image "kernel" and leaves out what a style does not show.
+ */
+enum sym_style { SYM_NAME, SYM_DATA, SYM_SIMPLE };
+
+static int sym_text(struct btk_cpu *c, char *dst, size_t cap, u64 addr,
+		    enum sym_style style)
+{
+	char *buf = c->symbuf, *mod, *slash;
+
+	if (!cap)
+		return 0;
+	sprint_symbol(buf, (unsigned long)addr);
+	if (buf[0] == '0' && buf[1] == 'x')
+		return scnprintf(dst, cap, "%s", buf);
+	mod = strstr(buf, " [");
+	if (mod)
+		*mod++ = 0;
+	else
+		mod = "[kernel]";
+	if (style == SYM_DATA)
+		return scnprintf(dst, cap, "%s %s", buf, mod);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = 0;
+	if (style == SYM_SIMPLE)
+		return scnprintf(dst, cap, "%s %s", buf, mod);
+	slash = strchr(buf, '+');
+	if (slash)
+		*slash = 0;
+	return scnprintf(dst, cap, "%s", buf);
+}
+
+static u64 caller_addr(struct btk_cpu *c)
+{
+	u64 addrs[2];
+
+	return probe_frames(c, addrs, 2) == 2 ? addrs[1] : 0;
+}
+
+/* backtrace(), sprint_backtrace(): cut at the string's end, as stap's */
+static void backtrace_str(struct btk_cpu *c, char *dst, u32 cap, bool named)
+{
+	u64 addrs[BT_MAXBACKTRACE];
+	u32 n = probe_frames(c, addrs, BT_MAXBACKTRACE), i;
+	size_t len = 0;
+
+	dst[0] = 0;
+	for (i = 0; i < n && len + 1 < cap; i++) {
+		if (named) {
+			len += sym_text(c, dst + len, cap - len, addrs[i], SYM_SIMPLE);
+			len += scnprintf(dst + len, cap - len, "\n");
+		} else {
+			len += scnprintf(dst + len, cap - len, "0x%llx ", addrs[i]);
+		}
+	}
+}
+
+/* print_backtrace(): the addresses go out raw; user space names them. */
+static void print_backtrace(struct btk_cpu *c)
+{
+	u64 addrs[BT_MAXBACKTRACE + 1];
+	u32 n, flags = 0;
+
+	if (c->kind == BT_PROBE_KRETPROBE && c->att && !c->process) {
+		addrs[0] = (unsigned long)c->att->rp.kp.addr;
+		flags = BT_REC_BT_RETURN;
+		n = probe_frames(c, addrs + 1, BT_MAXBACKTRACE);
+		n = n ? n + 1 : 0;
+	} else {
+		n = probe_frames(c, addrs, BT_MAXBACKTRACE);
+	}
+	if (n)
+		bt_emit_backtrace(c->ctx, flags, addrs, n);
+}
+
 int bt_host_builtin(struct bt_ctx *ctx, unsigned int id,
 		    const int64_t *iargs, const char *const *sargs,
 		    int64_t *iret, char *sret, uint32_t sret_cap)
@@ -672,6 +837,34 @@ int bt_host_builtin(struct bt_ctx *ctx, unsigned int id,
 		return probe_register(ctx, c, sargs[0], true, iret);
 	case BT_B_U_REGISTER:
 		return probe_register(ctx, c, sargs[0], false, iret);
+	case BT_B_CALLER_ADDR:
+		*iret = (s64)caller_addr(c);
+		return 0;
+	case BT_B_CALLER: {
+		u64 a = caller_addr(c);
+		int n = sym_text(c, sret, sret_cap, a, SYM_NAME);
+
+		scnprintf(sret + n, sret_cap - n, " 0x%llx", a);
+		return 0;
+	}
+	case BT_B_SYMNAME:
+		sym_text(c, sret, sret_cap, (u64)iargs[0], SYM_NAME);
+		return 0;
+	case BT_B_SYMDATA:
+		sym_text(c, sret, sret_cap, (u64)iargs[0], SYM_DATA);
+		return 0;
+	case BT_B_BACKTRACE:
+		backtrace_str(c, sret, sret_cap, false);
+		return 0;
+	case BT_B_SPRINT_BACKTRACE:
+		backtrace_str(c, sret, sret_cap, true);
+		return 0;
+	case BT_B_PRINT_BACKTRACE:
+		print_backtrace(c);
+		return 0;
+	case BT_B_TASK_CURRENT:
+		*iret = (s64)(unsigned long)current;
+		return 0;
 	default:
 		break;
 	}

@@ -27,6 +27,7 @@
 
 #define MAX_ALIAS_DEPTH 32
 #define MAX_DERIVED_PROBES 100000	/* stops exponential alias fan-out */
+#define MAX_TARGET_SPLIT 4096	/* handlers copied for $vars, per probe */
 
 /* All overloads of one function name visible in one table. */
 struct funcset {
@@ -1328,6 +1329,10 @@ static void split_for_targets(struct sema *S)
 		}
 		if (!nall)
 			continue;
+		if (targets && nall > MAX_TARGET_SPLIT)
+			fail(S, p->points[0]->tok, "%d functions for one handler that"
+			     " reads target variables (each needs its own copy; at"
+			     " most %d): narrow the pattern", nall, MAX_TARGET_SPLIT);
 		if (!targets || nall == 1) {
 			p->points = all;
 			p->npoints = nall;

@@ -167,6 +167,74 @@ int kbtf_array_elem(const struct btf *b, int type, uint32_t *nelems)
 	return (int)btf_array(t)->type;
 }
 
+
+/* --- a name index: libbpf's find_named() is a linear scan ----- */
+
+struct name_index {
+	const struct btf *b;
+	uint32_t *slots;	/* type ids; 0 = empty */
+	size_t mask;
+};
+static struct name_index indexes[4];
+static int nindexes;
+
+static uint64_t hash_name(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static struct name_index *index_of(const struct btf *b)
+{
+	struct name_index *ix;
+	size_t cap = 1, n = btf__type_cnt(b);
+	uint32_t id;
+	int i;
+
+	for (i = 0; i < nindexes; i++)
+		if (indexes[i].b == b)
+			return &indexes[i];
+	ix = &indexes[nindexes < 4 ? nindexes++ : 3];
+	free(ix->slots);
+	while (cap < 2 * n)
+		cap <<= 1;
+	ix->b = b;
+	ix->mask = cap - 1;
+	ix->slots = xcalloc(cap, sizeof(*ix->slots));
+	for (id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(b, id);
+		const char *name = btf__name_by_offset(b, t->name_off);
+		size_t h;
+
+		if (!name || !*name)
+			continue;
+		for (h = hash_name(name) & ix->mask; ix->slots[h]; h = (h + 1) & ix->mask)
+			;
+		ix->slots[h] = id;
+	}
+	return ix;
+}
+
+/* The first type of KIND named NAME, or -1 (as btf__find_by_name_kind). */
+static int find_named(const struct btf *b, const char *name, int kind)
+{
+	struct name_index *ix = index_of(b);
+	int best = -1;
+	size_t h;
+
+	for (h = hash_name(name) & ix->mask; ix->slots[h]; h = (h + 1) & ix->mask) {
+		const struct btf_type *t = btf__type_by_id(b, ix->slots[h]);
+
+		if (btf_kind(t) == kind && !strcmp(btf__name_by_offset(b, t->name_off), name) &&
+		    (best < 0 || (int)ix->slots[h] < best))
+			best = (int)ix->slots[h];
+	}
+	return best;
+}
+
 /* --- names ---------------------------------------------------------------- */
 
 static void name_into(const struct btf *b, int type, char *out, size_t cap,
@@ -249,7 +317,7 @@ const char *kbtf_type_name(const struct btf *b, int type)
 
 int kbtf_func(const struct btf *b, const char *name)
 {
-	int id = btf__find_by_name_kind(b, name, BTF_KIND_FUNC);
+	int id = find_named(b, name, BTF_KIND_FUNC);
 	const struct btf_type *t = id > 0 ? btf__type_by_id(b, id) : NULL;
 
 	return t ? (int)t->type : -1;
@@ -319,6 +387,9 @@ static bool proto_has_names(const struct btf *b, int proto)
  * recorded, so the first such function with the same parameter types
  * stands in; all events of a class share both.
  */
+static const struct btf *cand_btf;
+static int *cands, ncands;
+
 static int named_proto(const struct btf *b, const char *tp, int proto)
 {
 	static const char *const prefixes[] = {
@@ -333,21 +404,33 @@ static int named_proto(const struct btf *b, const char *tp, int proto)
 		if (id > 0 && same_params(b, id, proto) && proto_has_names(b, id))
 			return id;
 	}
-	n = (int)btf__type_cnt(b);
-	for (id = 1; id < n; id++) {
-		const struct btf_type *t = btf__type_by_id(b, id);
-		const char *fn;
+	/* the event functions' prototypes, found once per BTF */
+	if (cand_btf != b) {
+		free(cands);
+		cands = NULL;
+		ncands = 0;
+		cand_btf = b;
+		n = (int)btf__type_cnt(b);
+		for (id = 1; id < n; id++) {
+			const struct btf_type *t = btf__type_by_id(b, id);
+			const char *fn;
 
-		if (!btf_is_func(t))
-			continue;
-		fn = btf__name_by_offset(b, t->name_off);
-		if (strncmp(fn, "__bpf_trace_", 12) &&
-		    strncmp(fn, "trace_event_raw_event_", 22))
-			continue;
-		if (same_params(b, (int)t->type, proto) &&
-		    proto_has_names(b, (int)t->type))
-			return (int)t->type;
+			if (!btf_is_func(t))
+				continue;
+			fn = btf__name_by_offset(b, t->name_off);
+			if (strncmp(fn, "__bpf_trace_", 12) &&
+			    strncmp(fn, "trace_event_raw_event_", 22))
+				continue;
+			if (!proto_has_names(b, (int)t->type))
+				continue;
+			if (!(ncands & 255))
+				cands = xrealloc(cands, (ncands + 256) * sizeof(*cands));
+			cands[ncands++] = (int)t->type;
+		}
 	}
+	for (i = 0; i < ncands; i++)
+		if (same_params(b, cands[i], proto))
+			return cands[i];
 	return -1;
 }
 
@@ -359,7 +442,7 @@ int kbtf_tracepoint(const struct btf *b, const char *tp, const char ***names)
 	const char **v;
 
 	snprintf(name, sizeof(name), "btf_trace_%s", tp);
-	td = btf__find_by_name_kind(b, name, BTF_KIND_TYPEDEF);
+	td = find_named(b, name, BTF_KIND_TYPEDEF);
 	if (td <= 0)
 		return -1;
 	t = btf__type_by_id(b, btf__type_by_id(b, td)->type);
@@ -444,14 +527,14 @@ int kbtf_named_type(const struct btf *b, const char *name)
 		size_t n = strlen(tagged[i].prefix);
 
 		if (!strncmp(name, tagged[i].prefix, n)) {
-			id = btf__find_by_name_kind(b, name + n, tagged[i].kind);
+			id = find_named(b, name + n, tagged[i].kind);
 			return id > 0 ? id : -1;
 		}
 	}
-	if ((id = btf__find_by_name_kind(b, name, BTF_KIND_STRUCT)) > 0 ||
-	    (id = btf__find_by_name_kind(b, name, BTF_KIND_UNION)) > 0 ||
-	    (id = btf__find_by_name_kind(b, name, BTF_KIND_TYPEDEF)) > 0 ||
-	    (id = btf__find_by_name_kind(b, name, BTF_KIND_INT)) > 0)
+	if ((id = find_named(b, name, BTF_KIND_STRUCT)) > 0 ||
+	    (id = find_named(b, name, BTF_KIND_UNION)) > 0 ||
+	    (id = find_named(b, name, BTF_KIND_TYPEDEF)) > 0 ||
+	    (id = find_named(b, name, BTF_KIND_INT)) > 0)
 		return id;
 	return -1;
 }

@@ -8,6 +8,7 @@
  * the end of the chain reads the value with the read of its size.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "btf.h"
 #include "bt_glob.h"
@@ -590,13 +591,40 @@ struct expand {
 	const struct probe_point *pp;
 	int k;
 	const char *prefix;		/* "sched:" kept on tracepoints */
+	const char *system;		/* "sched", or NULL */
 	struct probe_point **v;
 	int n, cap;
 };
 
+/*
+ * BTF names tracepoints but not their systems ("sched" of sched_switch);
+ * tracefs does, when it is there.  Without it the system is not checked.
+ */
+static bool in_system(const char *system, const char *name)
+{
+	static const char *const roots[] = {
+		"/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events",
+	};
+	char path[512];
+	size_t i;
+
+	if (!*system || strpbrk(system, "*?["))
+		return true;
+	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		if (access(roots[i], F_OK) != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/%s", roots[i], system, name);
+		return access(path, F_OK) == 0;
+	}
+	return true;
+}
+
 static void expand_one(const char *name, void *arg)
 {
 	struct expand *x = arg;
+
+	if (x->system && !in_system(x->system, name))
+		return;
 
 	if (x->n == x->cap) {
 		int cap = x->cap ? x->cap * 2 : 16;
@@ -630,6 +658,8 @@ int target_expand(struct compiler *cc, const struct probe_point *pp,
 
 		x.k = 1;
 		x.prefix = cc_strndup(cc, spec, (size_t)(name - spec));
+		if (name > spec)
+			x.system = cc_strndup(cc, spec, (size_t)(name - spec - 1));
 		kbtf_each_tracepoint(b, name, expand_one, &x);
 	} else {
 		x.k = fc;

@@ -31,3 +31,12 @@ expect_out "-L netdev.receive: alias variables, then the tracepoint's" \
 if bt -l 'no.such.point'; then fail "-l of nothing exits 0"; else
 	[ ! -s $T/out ] && ok "-l of no probe point prints nothing and exits 1" || fail "-l no.such.point printed"
 fi
+bt -l 'kernel.trace("sched:*")'
+if [ -d /sys/kernel/tracing/events ] || [ -d /sys/kernel/debug/tracing/events ]; then
+	n=$(grep -c . $T/out)
+	[ "$n" -gt 10 ] && ! grep -qv '^kernel.trace("sched:sched_' $T/out &&
+		ok "-l kernel.trace(\"sched:*\"): only the sched system's $n tracepoints (tracefs)" ||
+		{ fail "-l kernel.trace(\"sched:*\") filters by system"; show $T/out; }
+else
+	fail "no tracefs in the guest to check tracepoint systems against"
+fi

@@ -74,3 +74,9 @@ bt -e 'probe kernel.trace("sched_process_exec") {
 	if (pid() == target()) println(@cast($p - $p + 16, "task_struct")->pid) }' -c 'write_loop 1'
 expect_err "reading through a bad pointer is a script error with its location" \
 	"^ERROR: kernel int copy fault at 0x.* near .*<input>:2"
+
+# pointer indexing and arithmetic on kernel types: $pos[0] is *pos, and
+# &$file->f_pos is $file plus the member's offset
+bt -e 'probe kernel.function("vfs_write") { if (pid() == target()) {
+	printf("%d %d\n", $pos[0] == kernel_long($pos), &$file->f_pos - $file == &@cast(0, "struct file")->f_pos); exit() } }' -c 'write_loop 1'
+expect_out "\$ptr[0], &\$p->member and &@cast(0, T)->member (offsetof)" "1 1"

@@ -379,6 +379,17 @@ static void pretty_value(struct lower *L, struct fmt *f, const struct tval *tv,
 	enum kbtf_class c = kbtf_class(L->b, tv->type);
 	uint32_t n;
 
+	if (c == KBTF_PTR && pretty && depth == 0 &&
+	    kbtf_class(L->b, kbtf_pointee(L->b, tv->type)) == KBTF_STRUCT) {
+		/* $file$: the struct the pointer points at, as stap shows it */
+		struct tval st = { .type = kbtf_pointee(L->b, tv->type),
+				   .addr = rvalue(L, tv) };
+
+		if (st.addr) {
+			pretty_value(L, f, &st, pretty, depth);
+			return;
+		}
+	}
 	if (c == KBTF_STRUCT && tv->addr && pretty && depth < pretty) {
 		int st = kbtf_strip(L->b, tv->type), i, shown = 0;
 		const char *sep = "";

@@ -7,6 +7,7 @@
  * struct member, an array element).  `->f` and `[i]` move the address;
  * the end of the chain reads the value with the read of its size.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -521,8 +522,21 @@ struct target_ctx *target_ctx_of(struct compiler *cc,
 	if (fc < 0) {
 		const char *name = bare_trace(comp_string(&pp->comps[1]));
 
+		const char **names = NULL;
+
 		ctx->kind = TCTX_TRACE;
-		ctx->proto = kbtf_tracepoint(b, name, &ctx->names);
+		ctx->proto = kbtf_tracepoint(b, name, &names);
+		if (names) {
+			/* into the arena: the context lives as long as the script */
+			int i, n = kbtf_nparams(b, ctx->proto);
+
+			ctx->names = cc_alloc(cc, sizeof(*ctx->names) * (size_t)(n + 1));
+			for (i = 1; i < n; i++) {
+				ctx->names[i] = cc_strdup(cc, names[i]);
+				free((char *)names[i]);
+			}
+			free(names);
+		}
 		ctx->where = cc_printf(cc, "tracepoint %s", name);
 		if (ctx->proto < 0) {
 			*why = cc_printf(cc, "no tracepoint %s in the kernel's BTF", name);

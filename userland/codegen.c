@@ -1757,25 +1757,65 @@ static int resolve_point(struct gen *g, struct probe_point *pp,
 		}
 		goto bad;
 	}
-	if ((comp_is(c, "kernel") || comp_is(c, "kprobe")) && n >= 2 &&
-	    comp_is(&c[1], "function") && comp_str(&c[1])) {
-		*symbol = comp_str(&c[1]);
-		if (strchr(*symbol, '@'))	/* "f@file.c:12": BTF has no files */
-			*symbol = cc_strndup(g->cc, *symbol,
-					     (size_t)(strchr(*symbol, '@') - *symbol));
-		d->kind = BT_PROBE_KPROBE;
-		if (n >= 3 && comp_is(&c[2], "return")) {
-			d->kind = BT_PROBE_KRETPROBE;
-			if (n == 4 && comp_is(&c[3], "maxactive"))
-				d->maxactive = comp_num(&c[3], 0);
-			else if (n != 3)
-				goto bad;
-		} else if (n == 3 && !comp_is(&c[2], "call")) {
-			goto bad;
-		} else if (n > 3) {
-			goto bad;
+	{
+		/*
+		 * kernel.function("f"), kprobe.function("f"), and a loaded
+		 * module's function: module("m").function("f") and
+		 * kprobe.module("m").function("f").  Those ask for "m:f" (the
+		 * kprobes "mod:sym" notation): the front end and the kernel
+		 * module look for f in module m only.  fc is the function's
+		 * component, r how many follow it.
+		 */
+		const char *mod = NULL;
+		int fc = 0, r;
+
+		if (comp_is(c, "module") && comp_str(c) && n >= 2) {
+			mod = comp_str(c);
+			fc = 1;
+		} else if (comp_is(c, "kprobe") && n >= 3 && comp_is(&c[1], "module") &&
+			   comp_str(&c[1])) {
+			mod = comp_str(&c[1]);
+			fc = 2;
+		} else if ((comp_is(c, "kernel") || comp_is(c, "kprobe")) && n >= 2) {
+			fc = 1;
 		}
-		return 0;
+		if (fc && comp_is(&c[fc], "function") && comp_str(&c[fc])) {
+			const char *fn = comp_str(&c[fc]);
+
+			r = n - fc - 1;
+			if (strchr(fn, '@'))	/* "f@file.c:12": BTF has no files */
+				fn = cc_strndup(g->cc, fn, (size_t)(strchr(fn, '@') - fn));
+			/* a ':' left would make a kernel function a module's */
+			if (!*fn || strchr(fn, ':'))
+				goto bad;
+			*symbol = fn;
+			if (mod) {
+				char *m, *q;
+
+				/* one module by name; no globs (pp() could not name it) */
+				if (!*mod || strpbrk(mod, "*?[]:/ "))
+					goto bad;
+				m = cc_printf(g->cc, "%s:%s", mod, fn);
+				/* the kernel names modules with '_' for '-' */
+				for (q = m; *q != ':'; q++)
+					if (*q == '-')
+						*q = '_';
+				*symbol = m;
+			}
+			d->kind = BT_PROBE_KPROBE;
+			if (r >= 1 && comp_is(&c[fc + 1], "return")) {
+				d->kind = BT_PROBE_KRETPROBE;
+				if (r == 2 && comp_is(&c[fc + 2], "maxactive"))
+					d->maxactive = comp_num(&c[fc + 2], 0);
+				else if (r != 1)
+					goto bad;
+			} else if (r == 1 && !comp_is(&c[fc + 1], "call")) {
+				goto bad;
+			} else if (r > 1) {
+				goto bad;
+			}
+			return 0;
+		}
 	}
 	if (comp_is(c, "kernel") && n == 2 && comp_is(&c[1], "statement") &&
 	    comp_str(&c[1])) {

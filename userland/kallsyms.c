@@ -74,11 +74,38 @@ static int blacklisted(const struct range *r, size_t n, uint64_t addr)
 	return 0;
 }
 
+/* A request split: "MODULE:PATTERN" -> module "MODULE", fn "PATTERN". */
+struct ksym_split {
+	char module[64];	/* "" for the kernel image */
+	const char *fn;
+	int glob;
+};
+
+static void split_req(const char *pattern, struct ksym_split *sp)
+{
+	const char *colon = strchr(pattern, ':');
+	size_t len = colon ? (size_t)(colon - pattern) : 0;
+
+	sp->module[0] = 0;
+	sp->fn = pattern;
+	if (colon) {
+		/* too long for a module name (56): no module has it, so a
+		 * truncated copy that matches nothing will do */
+		if (len >= sizeof(sp->module))
+			len = sizeof(sp->module) - 1;
+		memcpy(sp->module, pattern, len);
+		sp->module[len] = 0;
+		sp->fn = colon + 1;
+	}
+	sp->glob = ksym_is_glob(sp->fn);
+}
+
 int ksym_resolve(struct ksym_req *reqs, size_t nreqs, struct ksym_match **out,
 		 size_t *nout, size_t max, char *err, size_t errlen)
 {
 	const char *path = getenv("BYTETAP_KALLSYMS");
 	struct ksym_match *m = NULL;
+	struct ksym_split *sp;
 	size_t n = 0, cap = 0, nbl = 0, i;
 	struct range *bl;
 	uint64_t kp_start = 0, kp_end = 0;
@@ -95,24 +122,39 @@ int ksym_resolve(struct ksym_req *reqs, size_t nreqs, struct ksym_match **out,
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
+	sp = calloc(nreqs + 1, sizeof(*sp));
+	if (!sp) {
+		snprintf(err, errlen, "out of memory");
+		fclose(f);
+		return -1;
+	}
 	bl = read_blacklist(&nbl);
-	for (i = 0; i < nreqs; i++)
+	for (i = 0; i < nreqs; i++) {
 		reqs[i].nfound = 0;
+		reqs[i].module_seen = 0;
+		split_req(reqs[i].pattern, &sp[i]);
+	}
 	while (fgets(line, sizeof(line), f)) {
 		unsigned long long addr;
-		char type, name[256];
+		char type, name[256], mod[64] = "";
+		int k;
 
 		lines++;
-		if (sscanf(line, "%llx %c %255s", &addr, &type, name) != 3)
+		k = sscanf(line, "%llx %c %255s [%63[^]]]", &addr, &type, name, mod);
+		if (k < 3)
 			continue;
 		if (addr)
 			any_addr = 1;
-		if (strchr(line, '['))
-			continue;	/* a module's symbol */
-		if (!strcmp(name, "__kprobes_text_start"))
+		if (k < 4 && strchr(line, '['))
+			continue;	/* a module's, but not as we know them */
+		if (!mod[0] && !strcmp(name, "__kprobes_text_start"))
 			kp_start = addr;
-		else if (!strcmp(name, "__kprobes_text_end"))
+		else if (!mod[0] && !strcmp(name, "__kprobes_text_end"))
 			kp_end = addr;
+		if (mod[0])
+			for (i = 0; i < nreqs; i++)
+				if (!strcmp(sp[i].module, mod))
+					reqs[i].module_seen = 1;
 		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
 			continue;
 		/* a name the attach ABI cannot carry whole is no match */
@@ -120,10 +162,13 @@ int ksym_resolve(struct ksym_req *reqs, size_t nreqs, struct ksym_match **out,
 			continue;
 		for (i = 0; i < nreqs; i++) {
 			struct ksym_req *r = &reqs[i];
-			int glob = ksym_is_glob(r->pattern);
+			int glob = sp[i].glob;
 			size_t j;
 
-			if (glob ? !ksym_glob(r->pattern, name) : strcmp(r->pattern, name))
+			/* a kernel function in the image, a module's in that module */
+			if (strcmp(sp[i].module, mod))
+				continue;
+			if (glob ? !ksym_glob(sp[i].fn, name) : strcmp(sp[i].fn, name))
 				continue;
 			if (glob && (strchr(name, '.') || blacklisted(bl, nbl, addr)))
 				continue;
@@ -139,6 +184,7 @@ int ksym_resolve(struct ksym_req *reqs, size_t nreqs, struct ksym_match **out,
 					snprintf(err, errlen, "out of memory");
 					fclose(f);
 					free(bl);
+					free(sp);
 					return -1;
 				}
 			}
@@ -152,6 +198,7 @@ int ksym_resolve(struct ksym_req *reqs, size_t nreqs, struct ksym_match **out,
 	}
 	fclose(f);
 	free(bl);
+	free(sp);
 	if (lines && !any_addr) {
 		free(m);
 		snprintf(err, errlen, "%s shows no addresses (kernel.kptr_restrict, or not root)",
@@ -251,8 +298,13 @@ static void load_syms(void)
 		int k = sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, name, mod);
 		struct sym *s;
 
-		if (k < 3 || !addr)
-			continue;	/* addresses hidden (kptr_restrict) or junk */
+		/*
+		 * No addresses (kptr_restrict, not root) means no table.  Like
+		 * the kernel's lookup, skip absolute symbols (per-CPU offsets):
+		 * only the kernel half of the address space holds code.
+		 */
+		if (k < 3 || type == 'a' || type == 'A' || addr < (1ull << 63))
+			continue;
 		if (ks.n == cap) {
 			struct sym *p;
 

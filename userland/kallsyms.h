@@ -10,10 +10,13 @@
 
 /* What to look for: one per kprobe / kretprobe probe of the program. */
 struct ksym_req {
-	const char *pattern;	/* a function name, or a glob (* ? [...]) */
+	const char *pattern;	/* a function name, or a glob (* ? [...]);
+				   "MODULE:PATTERN" for a loaded module's */
 	uint64_t offset;	/* added to the function's address */
 	uint32_t probe;		/* the program's probe index, passed through */
 	unsigned nfound;	/* out: functions matched */
+	unsigned module_seen;	/* out: "MODULE:" and MODULE has symbols
+				   (it is loaded) */
 };
 
 /* One function found for a request. */
@@ -25,7 +28,9 @@ struct ksym_match {
 
 /*
  * One pass over /proc/kallsyms (or $BYTETAP_KALLSYMS) for every request:
- * text symbols of the kernel image (not modules).  Exact names match
+ * text symbols of the kernel image, or with "MODULE:PATTERN" only those
+ * of that module (the "[MODULE]" lines; a match's name is the bare
+ * function name).  Exact names match
  * every symbol of that name; globs skip compiler clones (names with a
  * '.'), functions in /sys/kernel/debug/kprobes/blacklist and the
  * __kprobes section.  Each address is matched at most once per request

@@ -53,15 +53,36 @@ static char *point_for(const char *point, const char *pat, const char *name)
 	return xasprintf("%.*s%s%s", (int)(q - point), point, name, q + pl);
 }
 
-/* The function pattern of kernel.function / kprobe.function points. */
-static const char *function_pattern(const struct probe_point *pp)
+/* The module of module("m").function / kprobe.module("m").function points. */
+static const char *point_module(const struct probe_point *pp)
 {
 	const struct pp_comp *c = pp->comps;
 
-	if (pp->ncomps >= 2 && (!strcmp(c[0].name, "kernel") ||
-				!strcmp(c[0].name, "kprobe")) &&
-	    !strcmp(c[1].name, "function") && c[1].arg && c[1].arg->kind == E_STR)
+	if (pp->ncomps >= 2 && !strcmp(c[0].name, "module") && c[0].arg &&
+	    c[0].arg->kind == E_STR)
+		return c[0].arg->str;
+	if (pp->ncomps >= 3 && !strcmp(c[0].name, "kprobe") && !strcmp(c[1].name, "module") &&
+	    c[1].arg && c[1].arg->kind == E_STR)
 		return c[1].arg->str;
+	return NULL;
+}
+
+/* The function pattern of kernel.function / kprobe.function points, and
+   of a module's (module("m").function, kprobe.module("m").function). */
+static const char *function_pattern(const struct probe_point *pp)
+{
+	const struct pp_comp *c = pp->comps;
+	int fc;
+
+	if (point_module(pp))
+		fc = strcmp(c[0].name, "kprobe") ? 1 : 2;
+	else if (!strcmp(c[0].name, "kernel") || !strcmp(c[0].name, "kprobe"))
+		fc = 1;
+	else
+		return NULL;
+	if (pp->ncomps > fc && !strcmp(c[fc].name, "function") && c[fc].arg &&
+	    c[fc].arg->kind == E_STR)
+		return c[fc].arg->str;
 	return NULL;
 }
 
@@ -97,24 +118,36 @@ static void list_functions(struct compiler *cc, const struct probe_point *pp,
 			   const char *pat, bool vars, struct lines *out)
 {
 	const struct btf *b = kbtf_vmlinux(NULL);
+	const char *mod = point_module(pp);
 	struct ksym_req req = { .pattern = pat };
 	struct ksym_match *m = NULL;
+	char *qual = NULL, *q;
 	size_t nm = 0, j;
 	char err[256];
 
-	if (!ksym_is_glob(pat) && b && kbtf_func(b, pat) > 0) {
+	if (mod) {
+		/* "m:f" as the runtime asks (module names have '_' for '-'):
+		   always /proc/kallsyms, which knows whether m is loaded */
+		req.pattern = qual = xasprintf("%s:%s", mod, pat);
+		for (q = qual; *q != ':'; q++)
+			if (*q == '-')
+				*q = '_';
+	} else if (!ksym_is_glob(pat) && b && kbtf_func(b, pat) > 0) {
 		/* a plain name BTF knows: no kallsyms scan */
 		add_line(out, xasprintf("%s%s", pp->text, vars ? point_vars(cc, pp) : ""));
 		return;
 	}
 	if (ksym_resolve(&req, 1, &m, &nm, (size_t)-1, err, sizeof(err)) != 0) {
 		fprintf(stderr, "ERROR: %s\n", err);
+		free(qual);
 		return;
 	}
+	free(qual);
 	for (j = 0; j < nm; j++) {
 		char *line = point_for(pp->text, pat, m[j].name);
 
-		if (vars && b && !strcmp(pp->comps[0].name, "kernel")) {
+		if (vars && b && (!strcmp(pp->comps[0].name, "kernel") ||
+				  !strcmp(pp->comps[0].name, "module"))) {
 			struct probe_point one = *pp;
 			struct pp_comp c[8];
 			struct expr arg;

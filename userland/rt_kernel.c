@@ -379,13 +379,24 @@ static int resolve_and_attach(struct rk *k, const struct bt_ioc_info *info)
 	}
 	for (i = 0; i < nreq; i++) {
 		const struct bt_probe_decl *pd = &prog->probes[reqs[i].probe];
+		/* module("m").function("f") asks for "m:f" */
+		const char *colon = strchr(reqs[i].pattern, ':');
 
-		if (!reqs[i].nfound && !(pd->flags & BT_PROBE_OPTIONAL)) {
+		if (reqs[i].nfound || (pd->flags & BT_PROBE_OPTIONAL))
+			continue;
+		if (colon && !reqs[i].module_seen)
+			fprintf(stderr, "semantic error: while resolving probe point: no match for %s "
+				"(module %.*s is not loaded)\n", bt_prog_str(prog, pd->point),
+				(int)(colon - reqs[i].pattern), reqs[i].pattern);
+		else if (colon)
+			fprintf(stderr, "semantic error: while resolving probe point: no match for %s "
+				"(no function %s in module %.*s)\n", bt_prog_str(prog, pd->point),
+				colon + 1, (int)(colon - reqs[i].pattern), reqs[i].pattern);
+		else
 			fprintf(stderr, "semantic error: while resolving probe point: no match for %s "
 				"(no function %s in /proc/kallsyms)\n",
 				bt_prog_str(prog, pd->point), reqs[i].pattern);
-			rc = -1;
-		}
+		rc = -1;
 	}
 	if (rc || !nm) {
 		free(m);

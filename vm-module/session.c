@@ -572,10 +572,11 @@ static int hexval(const char **p, u64 *out)
 
 /*
  * What the kernel's symbol table says addr is: sprint_symbol() prints
- * "name+0xoff/0xsize [module]".  name gets the function's name; *inmod
- * whether it is in a module.  -EINVAL when addr is in no function.
+ * "name+0xoff/0xsize [module]".  name gets the function's name; mod the
+ * module's ("" for the kernel image).  -EINVAL when addr is in no function.
  */
-static int sym_at(u64 addr, char *name, size_t cap, u64 *off, bool *inmod)
+static int sym_at(u64 addr, char *name, size_t cap, u64 *off, char *mod,
+		  size_t modcap)
 {
 	char *buf = kmalloc(KSYM_SYMBOL_LEN, GFP_KERNEL);
 	const char *p, *plus;
@@ -590,7 +591,19 @@ static int sym_at(u64 addr, char *name, size_t cap, u64 *off, bool *inmod)
 		p = plus + 1;
 		if (!hexval(&p, off) && *p++ == '/' && !hexval(&p, &size)) {
 			strscpy(name, buf, min_t(size_t, cap, plus - buf + 1));
-			*inmod = *p != 0;
+			mod[0] = 0;
+			if (*p) {
+				/* " [module]"; one we cannot read is still a
+				 * module, but none a declaration can name (those
+				 * names end before a ':') */
+				const char *end = strchr(p, ']');
+
+				if (p[0] != ' ' || p[1] != '[' || !end ||
+				    end - (p + 2) >= modcap)
+					strscpy(mod, ":?", modcap);
+				else
+					strscpy(mod, p + 2, end - (p + 2) + 1);
+			}
 			rc = 0;
 		}
 	}
@@ -625,35 +638,58 @@ static void unregister_one(struct btk_attach *a)
 
 /*
  * Register the probe at e->addr after making sure it is e->symbol plus the
- * declaration's offset.  Usually the kernel's symbol table names that
- * address e->symbol and we register by address (which also handles two
- * static functions of one name).  When it names another symbol at the same
+ * declaration's offset, in the kernel image (want_mod NULL) or in module
+ * want_mod.  Usually the kernel's symbol table names that address
+ * e->symbol and we register by address (which also handles two static
+ * functions of one name).  When it names another symbol at the same
  * address (an alias: __x64_sys_getpid and __do_sys_getpid), we let kprobes
- * look e->symbol up itself and check it lands on the same function, at
- * e->addr (or on the instruction after a 4-byte ENDBR there).
+ * look e->symbol up itself ("want_mod:symbol" for a module's) and check it
+ * lands on the same function, at e->addr (or on the instruction after a
+ * 4-byte ENDBR there).
+ *
+ * A module may be unloaded at any time: register_kprobe() refuses an
+ * address that is no longer live module text, and holds a reference on
+ * the module only while it patches it.  Once registered, kprobes itself
+ * disables the probe when the module goes: in 6.1's kernel/kprobes.c,
+ * kprobes_module_callback() marks every kprobe in a MODULE_STATE_GOING
+ * module's core (or a live one's freed init) text KPROBE_FLAG_GONE with
+ * kill_kprobe(), which takes it off the optimizer and, for an armed
+ * ftrace-based one, disarms it while ftrace still knows the module (the
+ * order fixed by "kprobes: Fix check for probe enabled in kill_kprobe()",
+ * in 6.1.y stable).  A gone probe never fires again, enable_kprobe()
+ * refuses it (START ignores that), and unregistering it at STOP is fine.
+ * So nothing here has to watch module unloads.
  */
 static int register_checked(struct btk_attach *a, struct bt_ioc_probe *e, u64 off,
-			    char *msg)
+			    const char *want_mod, char *msg)
 {
-	char *name = kmalloc(2 * BT_IOC_SYM_LEN, GFP_KERNEL), *name2;
+	char *name = kmalloc(2 * BT_IOC_SYM_LEN + 2 * MODULE_NAME_LEN, GFP_KERNEL);
 	struct kprobe *kp = a->ret ? &a->rp.kp : &a->kp;
+	char *name2, *mod, *mod2, *qual = NULL;
 	u64 o = 0, o2 = 0;
-	bool inmod = false, inmod2 = false, by_name;
+	bool by_name;
 	int rc;
 
 	if (!name)
 		return -ENOMEM;
 	name2 = name + BT_IOC_SYM_LEN;
-	rc = sym_at(e->addr, name, BT_IOC_SYM_LEN, &o, &inmod);
+	mod = name2 + BT_IOC_SYM_LEN;
+	mod2 = mod + MODULE_NAME_LEN;
+	rc = sym_at(e->addr, name, BT_IOC_SYM_LEN, &o, mod, MODULE_NAME_LEN);
 	if (rc) {
 		snprintf(msg, LOGSZ, "address 0x%llx is not in any kernel function (%s wanted)",
 			 e->addr, e->symbol);
 		goto out;
 	}
 	rc = -EINVAL;
-	if (inmod) {
+	if (!want_mod && mod[0]) {
 		snprintf(msg, LOGSZ, "address 0x%llx (%s) is in a module, not the kernel image",
 			 e->addr, name);
+		goto out;
+	}
+	if (want_mod && strcmp(mod, want_mod)) {
+		snprintf(msg, LOGSZ, "address 0x%llx (%s) is not in module %s but in %s",
+			 e->addr, name, want_mod, mod[0] ? mod : "the kernel image");
 		goto out;
 	}
 	if (o != off) {
@@ -662,7 +698,18 @@ static int register_checked(struct btk_attach *a, struct bt_ioc_probe *e, u64 of
 		goto out;
 	}
 	by_name = strcmp(name, e->symbol) != 0;
-	rc = register_one(a, e->addr, by_name ? a->name : NULL, off);
+	if (by_name && want_mod) {
+		/* kprobes' lookup reads "mod:sym" as sym in that module only */
+		qual = kasprintf(GFP_KERNEL, "%s:%s", want_mod, e->symbol);
+		if (!qual) {
+			rc = -ENOMEM;
+			goto out;
+		}
+	}
+	rc = register_one(a, e->addr, by_name ? (qual ? qual : a->name) : NULL, off);
+	/* register_kprobe() reads symbol_name only while it registers */
+	if (qual)
+		kp->symbol_name = NULL;
 	if (rc) {
 		snprintf(msg, LOGSZ, "cannot probe %s: the kernel refused it (error %d%s)",
 			 e->symbol, rc, rc == -EINVAL ?
@@ -674,7 +721,8 @@ static int register_checked(struct btk_attach *a, struct bt_ioc_probe *e, u64 of
 		u64 got = (unsigned long)kp->addr;
 
 		if (got < e->addr || got > e->addr + 4 ||
-		    sym_at(got, name2, BT_IOC_SYM_LEN, &o2, &inmod2) || strcmp(name, name2)) {
+		    sym_at(got, name2, BT_IOC_SYM_LEN, &o2, mod2, MODULE_NAME_LEN) ||
+		    strcmp(name, name2) || strcmp(mod, mod2)) {
 			unregister_one(a);
 			snprintf(msg, LOGSZ, "address 0x%llx is %s+0x%llx, not %s+0x%llx",
 				 e->addr, name, o, e->symbol, off);
@@ -684,6 +732,7 @@ static int register_checked(struct btk_attach *a, struct bt_ioc_probe *e, u64 of
 	}
 	rc = 0;
 out:
+	kfree(qual);
 	kfree(name);
 	return rc;
 }
@@ -691,7 +740,8 @@ out:
 static int attach_one(struct btk_sess *s, struct bt_ioc_probe *e, char *msg)
 {
 	const struct bt_probe_decl *pd;
-	const char *pat;
+	const char *pat, *colon;
+	char mod[MODULE_NAME_LEN];
 	struct btk_attach *a;
 	int rc;
 
@@ -716,10 +766,25 @@ static int attach_one(struct btk_sess *s, struct bt_ioc_probe *e, char *msg)
 		return -EINVAL;
 	}
 	pat = bt_prog_str(&s->prog, pd->symbol);
+	/*
+	 * "MOD:PATTERN" (module("MOD").function("PATTERN")): a function of
+	 * module MOD, which register_checked() makes sure of; the entry names
+	 * the bare function.  Without it, only the kernel image's.
+	 */
+	mod[0] = 0;
+	colon = strchr(pat, ':');
+	if (colon) {
+		if (colon == pat || colon - pat >= sizeof(mod)) {
+			snprintf(msg, LOGSZ, "probe %u: %s names no module", e->probe, pat);
+			return -EINVAL;
+		}
+		strscpy(mod, pat, colon - pat + 1);
+		pat = colon + 1;
+	}
 	/* sys_NAME also names the x86_64 wrapper __x64_sys_NAME (the front
 	 * end's fallback for scripts written before kernel 4.17) */
 	if (!bt_glob(pat, e->symbol) &&
-	    !(strncmp(pat, "sys_", 4) == 0 && strncmp(e->symbol, "__x64_", 6) == 0 &&
+	    !(!mod[0] && strncmp(pat, "sys_", 4) == 0 && strncmp(e->symbol, "__x64_", 6) == 0 &&
 	      strcmp(pat, e->symbol + 6) == 0)) {
 		snprintf(msg, LOGSZ, "probe %u: function %s does not match %s", e->probe,
 			 e->symbol, pat);
@@ -757,7 +822,7 @@ static int attach_one(struct btk_sess *s, struct bt_ioc_probe *e, char *msg)
 		a->rp.handler = btk_kretprobe_handler;
 		a->rp.maxactive = pd->maxactive ? min_t(u32, pd->maxactive, 4096) : 0;
 	}
-	rc = register_checked(a, e, pd->offset, msg);
+	rc = register_checked(a, e, pd->offset, mod[0] ? mod : NULL, msg);
 	if (rc) {
 		kfree(a->pp);
 		kfree(a);

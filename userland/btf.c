@@ -555,8 +555,10 @@ static int each_named(const struct btf *b, int kind, const char *prefix,
 	size_t plen = strlen(prefix), n = 0, cap = 0, i;
 	const char **v = NULL;
 	int id, cnt = (int)btf__type_cnt(b), seen = 0;
+	const struct btf *base = btf__base_btf(b);
 
-	for (id = 1; id < cnt; id++) {
+	/* a module's BTF is split on vmlinux's: only its own types */
+	for (id = base ? (int)btf__type_cnt(base) : 1; id < cnt; id++) {
 		const struct btf_type *t = btf__type_by_id(b, id);
 		const char *name;
 

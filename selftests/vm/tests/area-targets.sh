@@ -80,3 +80,20 @@ expect_err "reading through a bad pointer is a script error with its location" \
 bt -e 'probe kernel.function("vfs_write") { if (pid() == target()) {
 	printf("%d %d\n", $pos[0] == kernel_long($pos), &$file->f_pos - $file == &@cast(0, "struct file")->f_pos); exit() } }' -c 'write_loop 1'
 expect_out "\$ptr[0], &\$p->member and &@cast(0, T)->member (offsetof)" "1 1"
+
+# --- a module's own BTF: the dummy network driver (loaded at boot) -----------------
+if [ -d /sys/kernel/btf/dummy ] || [ -f /sys/kernel/btf/dummy ]; then
+	ip link set dummy0 up
+	ip addr add 10.77.0.1/24 dev dummy0
+	bt -e 'probe module("dummy").function("dummy_xmit") {
+	printf("%s %d %d\n", $dev->name, $skb->len > 0, @cast($skb, "struct sk_buff", "dummy")->dev == $dev); exit() }
+	probe timer.s(5) { println("timeout"); exit() }' &
+	sleep 2; ping -c 1 -W 1 10.77.0.2 >/dev/null 2>&1; wait
+	expect_out "module(\"dummy\").function(\"dummy_xmit\"): \$dev->name, \$skb->len, @cast(.., \"dummy\") from the module's BTF" "dummy0 1 1"
+	bt -L 'module("dummy").function("dummy_xmit")'
+	expect_out "-L of a module function: its BTF types" \
+		'module("dummy").function("dummy_xmit") $skb:struct sk_buff* $dev:struct net_device*'
+	ip link set dummy0 down
+else
+	fail "the dummy module (BYTETAP_VM_MODULES=dummy) has no BTF in the guest"
+fi

@@ -6,6 +6,11 @@
  * arguments, a member's offset, a type's name.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,22 +32,121 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return 0;
 }
 
+/*
+ * A kernel without BTF but with its debuginfo installed: pahole (Debian's
+ * dwarves, which reads DWARF with elfutils' libdw) converts the DWARF to
+ * BTF once; the result is cached by release and file size/time.
+ */
+static const char *debug_vmlinux(void)
+{
+	static char path[512];
+	const char *env = getenv("BYTETAP_DEBUG_VMLINUX");
+	static const char *const places[] = {
+		"/usr/lib/debug/boot/vmlinux-%s",
+		"/usr/lib/debug/lib/modules/%s/vmlinux",
+		"/lib/modules/%s/build/vmlinux",
+	};
+	struct utsname u;
+	size_t i;
+
+	if (env && *env)
+		return env;
+	if (uname(&u) != 0)
+		return NULL;
+	for (i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+		snprintf(path, sizeof(path), places[i], u.release);
+		if (access(path, R_OK) == 0)
+			return path;
+	}
+	return NULL;
+}
+
+static struct btf *btf_from_dwarf(const char *dwarf, const char **why)
+{
+	const char *home = getenv("HOME"), *dir = getenv("BYTETAP_CACHE");
+	char cache[600], tmp[640];
+	struct stat st, cst;
+	struct btf *b;
+	pid_t pid;
+	int status;
+
+	if (stat(dwarf, &st) != 0) {
+		*why = xasprintf("cannot read %s (BYTETAP_DEBUG_VMLINUX)", dwarf);
+		return NULL;
+	}
+	if (!dir || !*dir)
+		dir = xasprintf("%s/.cache/bytetap", home && *home ? home : "/tmp");
+	mkdir(dir, 0755);
+	snprintf(cache, sizeof(cache), "%s/btf-%llx-%llx-%llx", dir,
+		 (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
+		 (unsigned long long)st.st_mtime);
+	if (stat(cache, &cst) != 0) {
+		snprintf(tmp, sizeof(tmp), "%s.%d", cache, (int)getpid());
+		fprintf(stderr, "bytetap: no BTF for this kernel: converting the DWARF "
+			"of %s with pahole (once; kept in %s)\n", dwarf, cache);
+		pid = fork();
+		if (pid == 0) {
+			char arg[700];
+			int fd = open("/dev/null", O_WRONLY);
+
+			if (fd >= 0)
+				dup2(fd, 1);
+			snprintf(arg, sizeof(arg), "--btf_encode_detached=%s", tmp);
+			execlp("pahole", "pahole", arg, dwarf, (char *)NULL);
+			_exit(127);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0) {
+			unlink(tmp);
+			*why = pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 127 ?
+				xasprintf("the kernel has no BTF, and pahole (apt-get install "
+					  "dwarves) is not there to convert %s", dwarf) :
+				xasprintf("pahole could not convert the DWARF of %s to BTF",
+					  dwarf);
+			return NULL;
+		}
+		if (rename(tmp, cache) != 0) {
+			unlink(tmp);
+			*why = xasprintf("cannot keep the converted BTF in %s", cache);
+			return NULL;
+		}
+	}
+	b = btf__parse(cache, NULL);
+	if (!b || libbpf_get_error(b)) {
+		*why = xasprintf("cannot read the converted BTF %s", cache);
+		return NULL;
+	}
+	return b;
+}
+
 const struct btf *kbtf_vmlinux(const char **why)
 {
 	if (!vmlinux_tried) {
 		const char *path = getenv("BYTETAP_BTF");
+		const char *dwarf = getenv("BYTETAP_DEBUG_VMLINUX");
 
 		vmlinux_tried = true;
 		libbpf_set_print(quiet_print);
-		vmlinux = path && *path ? btf__parse(path, NULL) :
-			  btf__load_vmlinux_btf();
-		if (!vmlinux || libbpf_get_error(vmlinux)) {
-			vmlinux = NULL;
-			vmlinux_why = path && *path ?
-				xasprintf("cannot read BTF from %s (BYTETAP_BTF)", path) :
-				"the kernel has no BTF (/sys/kernel/btf/vmlinux; "
-				"CONFIG_DEBUG_INFO_BTF)";
+		if (path && *path) {
+			vmlinux = btf__parse(path, NULL);
+			vmlinux_why = xasprintf("cannot read BTF from %s (BYTETAP_BTF)", path);
+		} else if (dwarf && *dwarf) {
+			vmlinux = btf_from_dwarf(dwarf, &vmlinux_why);
+		} else {
+			/* /sys/kernel/btf/vmlinux, else a vmlinux's .BTF section */
+			vmlinux = btf__load_vmlinux_btf();
+			if (!vmlinux || libbpf_get_error(vmlinux)) {
+				vmlinux = NULL;
+				dwarf = debug_vmlinux();
+				vmlinux_why = "the kernel has no BTF (/sys/kernel/btf/vmlinux; "
+					"CONFIG_DEBUG_INFO_BTF) and no debuginfo was found "
+					"(linux-image-*-dbg)";
+				if (dwarf)
+					vmlinux = btf_from_dwarf(dwarf, &vmlinux_why);
+			}
 		}
+		if (vmlinux && libbpf_get_error(vmlinux))
+			vmlinux = NULL;
 	}
 	if (!vmlinux && why)
 		*why = vmlinux_why;

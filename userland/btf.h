@@ -6,7 +6,10 @@
  * kernel built with CONFIG_DEBUG_INFO_BTF carries them in
  * /sys/kernel/btf/vmlinux (modules: /sys/kernel/btf/NAME), so no debuginfo
  * package is needed.  BYTETAP_BTF=FILE reads another kernel's BTF (a raw
- * BTF blob or an ELF vmlinux), for tests and cross-compiling.
+ * BTF blob or an ELF vmlinux), for tests and cross-compiling.  A kernel
+ * with only DWARF debuginfo has it converted by pahole, once and cached
+ * (BYTETAP_DEBUG_VMLINUX=FILE names the debuginfo, BYTETAP_CACHE the
+ * cache directory).
  *
  * Type ids are those of libbpf's struct btf; a module's BTF is split on top
  * of vmlinux's, so its ids cover the kernel's types too.  Every "type"

@@ -55,7 +55,8 @@ bt -e 'probe kernel.function("__x64_sys_getpid") {
 		exit()
 	}
 }' -c 'exec getpid_loop 1'
-if sed -n 2p $T/out | grep -qE "^ 0xffffffff[0-9a-f]{8} : $ctx_getpid\\+0x0/0x[0-9a-f]+ \\[kernel\\]\$" &&
+# frame 0 is where the kprobe sits: +0x0, or +0x4 past an IBT endbr64 (6.12)
+if sed -n 2p $T/out | grep -qE "^ 0xffffffff[0-9a-f]{8} : $ctx_getpid\\+0x[04]/0x[0-9a-f]+ \\[kernel\\]\$" &&
    [ "$(sed -n 1p $T/out)" = "$(sed -n 3p $T/out)" ] &&
    grep -qE '^ 0x[0-9a-f]+ : do_syscall_64\+0x[0-9a-f]+/0x[0-9a-f]+ \[kernel\]$' $T/out &&
    grep -qE '^ 0x[0-9a-f]+ : entry_SYSCALL_64' $T/out && [ "$(grep -c . $T/out)" -le 21 ]; then
@@ -74,12 +75,12 @@ bt -e 'probe kernel.function("__x64_sys_getpid") {
 	}
 }' -c 'exec getpid_loop 1'
 ctx_expect_re "backtrace() is hex words; sprint_backtrace() is sym+0xoff [kernel] lines" \
-	"^1;$ctx_getpid;$ctx_getpid\\+0x0 \\[kernel\\];1\$"
+	"^1;$ctx_getpid;$ctx_getpid\\+0x[04] \\[kernel\\];1\$"
 
 bt -e 'probe kernel.function("__x64_sys_getpid").return {
 	if (execname() == "getpid_loop") { print_backtrace(); printf("%s\n", symname(caller_addr())); exit() }
 }' -c 'exec getpid_loop 1'
-if sed -n 1p $T/out | grep -qE "^Returning from:  0x[0-9a-f]+ : $ctx_getpid\\+0x0/0x[0-9a-f]+ \\[kernel\\]\$" &&
+if sed -n 1p $T/out | grep -qE "^Returning from:  0x[0-9a-f]+ : $ctx_getpid\\+0x[04]/0x[0-9a-f]+ \\[kernel\\]\$" &&
    sed -n 2p $T/out | grep -qE "^Returning to  :  0x[0-9a-f]+ : $ctx_disp\\+0x[0-9a-f]+/0x[0-9a-f]+ \\[kernel\\]\$"; then
 	ok "print_backtrace() in a kretprobe: Returning from / Returning to the real caller"
 	# caller_addr() is stack(1) there: the caller's own return address

@@ -469,4 +469,15 @@ struct script {
 	struct compiler *cc;		/* owning context (arena, options) */
 };
 
+/* ---- walking ---- */
+
+/*
+ * Calls visit(e, arg) on every expression under a statement or expression
+ * (including member-chain indexes and foreach parts), parents first; visit
+ * returns false to leave e's children out.  visit may rewrite *e.
+ */
+typedef bool (*ast_visit_fn)(struct expr *e, void *arg);
+void ast_walk_stmt(struct stmt *s, ast_visit_fn visit, void *arg);
+void ast_walk_expr(struct expr *e, ast_visit_fn visit, void *arg);
+
 #endif /* BYTETAP_AST_H */

@@ -20,6 +20,7 @@
 #include "codegen.h"
 #include "builtins.h"
 #include "diag.h"
+#include "points.h"
 #include "progbuild.h"
 #include "util.h"
 #include "bt_builtin.h"
@@ -1717,6 +1718,7 @@ static int resolve_point(struct gen *g, struct probe_point *pp,
 {
 	struct pp_comp *c = pp->comps;
 	int n = pp->ncomps;
+	struct point_info pi;
 	uint64_t unit;
 
 	*symbol = NULL;
@@ -1757,65 +1759,30 @@ static int resolve_point(struct gen *g, struct probe_point *pp,
 		}
 		goto bad;
 	}
-	{
+	if (point_info(g->cc, pp, &pi) && pi.kind == POINT_FUNCTION) {
 		/*
 		 * kernel.function("f"), kprobe.function("f"), and a loaded
 		 * module's function: module("m").function("f") and
 		 * kprobe.module("m").function("f").  Those ask for "m:f" (the
 		 * kprobes "mod:sym" notation): the front end and the kernel
-		 * module look for f in module m only.  fc is the function's
-		 * component, r how many follow it.
+		 * module look for f in module m only.
 		 */
-		const char *mod = NULL;
-		int fc = 0, r;
+		const struct pp_comp *after = &c[pi.comp + 1];
 
-		if (comp_is(c, "module") && comp_str(c) && n >= 2) {
-			mod = comp_str(c);
-			fc = 1;
-		} else if (comp_is(c, "kprobe") && n >= 3 && comp_is(&c[1], "module") &&
-			   comp_str(&c[1])) {
-			mod = comp_str(&c[1]);
-			fc = 2;
-		} else if ((comp_is(c, "kernel") || comp_is(c, "kprobe")) && n >= 2) {
-			fc = 1;
-		}
-		if (fc && comp_is(&c[fc], "function") && comp_str(&c[fc])) {
-			const char *fn = comp_str(&c[fc]);
-
-			r = n - fc - 1;
-			if (strchr(fn, '@'))	/* "f@file.c:12": BTF has no files */
-				fn = cc_strndup(g->cc, fn, (size_t)(strchr(fn, '@') - fn));
-			/* a ':' left would make a kernel function a module's */
-			if (!*fn || strchr(fn, ':'))
-				goto bad;
-			*symbol = fn;
-			if (mod) {
-				char *m, *q;
-
-				/* one module by name; no globs (pp() could not name it) */
-				if (!*mod || strpbrk(mod, "*?[]:/ "))
-					goto bad;
-				m = cc_printf(g->cc, "%s:%s", mod, fn);
-				/* the kernel names modules with '_' for '-' */
-				for (q = m; *q != ':'; q++)
-					if (*q == '-')
-						*q = '_';
-				*symbol = m;
-			}
-			d->kind = BT_PROBE_KPROBE;
-			if (r >= 1 && comp_is(&c[fc + 1], "return")) {
-				d->kind = BT_PROBE_KRETPROBE;
-				if (r == 2 && comp_is(&c[fc + 2], "maxactive"))
-					d->maxactive = comp_num(&c[fc + 2], 0);
-				else if (r != 1)
-					goto bad;
-			} else if (r == 1 && !comp_is(&c[fc + 1], "call")) {
-				goto bad;
-			} else if (r > 1) {
-				goto bad;
-			}
-			return 0;
-		}
+		/* a ':' left would make a kernel function a module's; one
+		 * module by name, no globs (pp() could not name it) */
+		if (!*pi.pattern || strchr(pi.pattern, ':') ||
+		    (pi.module && (!*pi.module || strpbrk(pi.module, "*?[]:/ "))))
+			goto bad;
+		*symbol = pi.module ? cc_printf(g->cc, "%s:%s", pi.module, pi.pattern) :
+			  pi.pattern;
+		d->kind = pi.ret ? BT_PROBE_KRETPROBE : BT_PROBE_KPROBE;
+		if (pi.ret && pi.nafter == 2 && comp_is(&after[1], "maxactive"))
+			d->maxactive = comp_num(&after[1], 0);
+		else if (pi.nafter > (pi.ret ? 1 : 0) &&
+			 !(pi.nafter == 1 && comp_is(&after[0], "call")))
+			goto bad;
+		return 0;
 	}
 	if (comp_is(c, "kernel") && n == 2 && comp_is(&c[1], "statement") &&
 	    comp_str(&c[1])) {
@@ -1840,14 +1807,10 @@ static int resolve_point(struct gen *g, struct probe_point *pp,
 		d->kind = BT_PROBE_KPROBE;
 		return 0;
 	}
-	if (comp_is(c, "kernel") && n == 2 && comp_is(&c[1], "trace") &&
-	    comp_str(&c[1])) {
+	if (pi.kind == POINT_TRACE) {
 		/* kernel.trace("sched_switch") or ("sched:sched_switch"): the
 		 * module finds the tracepoint by its name */
-		const char *name = comp_str(&c[1]);
-		const char *colon = strchr(name, ':');
-
-		*symbol = colon ? colon + 1 : name;
+		*symbol = pi.pattern;
 		d->kind = BT_PROBE_TRACEPOINT;
 		return 0;
 	}

@@ -19,6 +19,7 @@
 #include "kallsyms.h"
 #include "listing.h"
 #include "parse.h"
+#include "points.h"
 #include "sema.h"
 #include "target.h"
 #include "util.h"
@@ -38,52 +39,6 @@ static void add_line(struct lines *l, char *s)
 static int strp_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* kernel.function("vfs_rea*").return -> kernel.function("vfs_read").return */
-static char *point_for(const char *point, const char *pat, const char *name)
-{
-	size_t pl = strlen(pat);
-	const char *q = strstr(point, pat);
-
-	while (q && (q == point || q[-1] != '"' || q[pl] != '"'))
-		q = strstr(q + 1, pat);
-	if (!q)
-		return xstrdup(point);
-	return xasprintf("%.*s%s%s", (int)(q - point), point, name, q + pl);
-}
-
-/* The module of module("m").function / kprobe.module("m").function points. */
-static const char *point_module(const struct probe_point *pp)
-{
-	const struct pp_comp *c = pp->comps;
-
-	if (pp->ncomps >= 2 && !strcmp(c[0].name, "module") && c[0].arg &&
-	    c[0].arg->kind == E_STR)
-		return c[0].arg->str;
-	if (pp->ncomps >= 3 && !strcmp(c[0].name, "kprobe") && !strcmp(c[1].name, "module") &&
-	    c[1].arg && c[1].arg->kind == E_STR)
-		return c[1].arg->str;
-	return NULL;
-}
-
-/* The function pattern of kernel.function / kprobe.function points, and
-   of a module's (module("m").function, kprobe.module("m").function). */
-static const char *function_pattern(const struct probe_point *pp)
-{
-	const struct pp_comp *c = pp->comps;
-	int fc;
-
-	if (point_module(pp))
-		fc = strcmp(c[0].name, "kprobe") ? 1 : 2;
-	else if (!strcmp(c[0].name, "kernel") || !strcmp(c[0].name, "kprobe"))
-		fc = 1;
-	else
-		return NULL;
-	if (pp->ncomps > fc && !strcmp(c[fc].name, "function") && c[fc].arg &&
-	    c[fc].arg->kind == E_STR)
-		return c[fc].arg->str;
-	return NULL;
 }
 
 /* " name:string fd:long": the variables an alias's handler sets. */
@@ -113,26 +68,22 @@ static const char *point_vars(struct compiler *cc, const struct probe_point *pp)
 	return ctx ? target_vars_text(cc, ctx) : "";
 }
 
-/* A kernel function point: one line per function it matches. */
+/* A kernel or module function point: one line per function it matches. */
 static void list_functions(struct compiler *cc, const struct probe_point *pp,
-			   const char *pat, bool vars, struct lines *out)
+			   const struct point_info *pi, bool vars, struct lines *out)
 {
 	const struct btf *b = kbtf_vmlinux(NULL);
-	const char *mod = point_module(pp);
-	struct ksym_req req = { .pattern = pat };
+	struct ksym_req req = { .pattern = pi->pattern };
 	struct ksym_match *m = NULL;
-	char *qual = NULL, *q;
+	char *qual = NULL;
 	size_t nm = 0, j;
 	char err[256];
 
-	if (mod) {
-		/* "m:f" as the runtime asks (module names have '_' for '-'):
-		   always /proc/kallsyms, which knows whether m is loaded */
-		req.pattern = qual = xasprintf("%s:%s", mod, pat);
-		for (q = qual; *q != ':'; q++)
-			if (*q == '-')
-				*q = '_';
-	} else if (!ksym_is_glob(pat) && b && kbtf_func(b, pat) > 0) {
+	if (pi->module) {
+		/* "m:f" as the runtime asks: always /proc/kallsyms, which knows
+		   whether m is loaded */
+		req.pattern = qual = xasprintf("%s:%s", pi->module, pi->pattern);
+	} else if (!ksym_is_glob(pi->pattern) && b && kbtf_func(b, pi->pattern) > 0) {
 		/* a plain name BTF knows: no kallsyms scan */
 		add_line(out, xasprintf("%s%s", pp->text, vars ? point_vars(cc, pp) : ""));
 		return;
@@ -144,26 +95,10 @@ static void list_functions(struct compiler *cc, const struct probe_point *pp,
 	}
 	free(qual);
 	for (j = 0; j < nm; j++) {
-		char *line = point_for(pp->text, pat, m[j].name);
+		const struct probe_point *one = point_renamed(cc, pp, pi->comp, m[j].name);
 
-		if (vars && b && (!strcmp(pp->comps[0].name, "kernel") ||
-				  !strcmp(pp->comps[0].name, "module"))) {
-			struct probe_point one = *pp;
-			struct pp_comp c[8];
-			struct expr arg;
-
-			if (pp->ncomps <= 8) {
-				memcpy(c, pp->comps, sizeof(*c) * (size_t)pp->ncomps);
-				arg = *c[1].arg;
-				arg.str = m[j].name;
-				c[1].arg = &arg;
-				one.comps = c;
-				char *full = xasprintf("%s%s", line, point_vars(cc, &one));
-				free(line);
-				line = full;
-			}
-		}
-		add_line(out, line);
+		add_line(out, xasprintf("%s%s", one->text,
+					vars ? point_vars(cc, one) : ""));
 	}
 	free(m);
 }
@@ -198,14 +133,14 @@ int list_probe_points(const struct options *o)
 
 		for (int j = 0; j < p->npoints; j++) {
 			const struct probe_point *pp = p->points[j];
-			const char *pat = function_pattern(pp);
+			struct point_info pi;
 
 			if (p->via) {
 				add_line(&out, xasprintf("%s%s%s", p->via->text,
 					 o->list_vars ? alias_vars(cc, p) : "",
 					 o->list_vars ? point_vars(cc, pp) : ""));
-			} else if (pat) {
-				list_functions(cc, pp, pat, o->list_vars, &out);
+			} else if (point_info(cc, pp, &pi) && pi.kind == POINT_FUNCTION) {
+				list_functions(cc, pp, &pi, o->list_vars, &out);
 			} else {
 				add_line(&out, xasprintf("%s%s", pp->text, o->list_vars ?
 							 point_vars(cc, pp) : ""));

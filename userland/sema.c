@@ -22,6 +22,7 @@
 #include "lex.h"
 #include "parse.h"
 #include "sema.h"
+#include "points.h"
 #include "target.h"
 #include "kallsyms.h"
 
@@ -688,78 +689,33 @@ static void add_derived(struct sema *S, struct probe *orig,
 static bool is_builtin_point(const struct probe_point *pp);
 
 
-/* Names assigned (name = ...) anywhere in s: an alias's context variables. */
-static void assigned_names(const struct stmt *s, struct hmap *out,
-			   struct compiler *cc);
+/* Names assigned (name = ...) in an alias body: its context variables. */
+struct names {
+	struct compiler *cc;
+	struct hmap set;
+};
 
-static void assigned_in_expr(const struct expr *e, struct hmap *out,
-			     struct compiler *cc)
+static bool note_assigned(struct expr *e, void *arg)
 {
-	if (!e)
-		return;
+	struct names *n = arg;
 	if (e->kind == E_ASSIGN && e->lhs && e->lhs->kind == E_VAR)
-		hmap_put(cc, out, e->lhs->name, (void *)e->lhs->name);
-	assigned_in_expr(e->lhs, out, cc);
-	assigned_in_expr(e->rhs, out, cc);
-	assigned_in_expr(e->cond, out, cc);
-	for (int i = 0; i < e->nargs; i++)
-		assigned_in_expr(e->args[i], out, cc);
+		hmap_put(n->cc, &n->set, e->lhs->name, (void *)e->lhs->name);
+	return true;
 }
 
-static void assigned_names(const struct stmt *s, struct hmap *out,
-			   struct compiler *cc)
-{
-	if (!s)
-		return;
-	assigned_in_expr(s->expr, out, cc);
-	assigned_in_expr(s->init, out, cc);
-	assigned_in_expr(s->step, out, cc);
-	assigned_names(s->then, out, cc);
-	assigned_names(s->els, out, cc);
-	assigned_names(s->body, out, cc);
-	for (int i = 0; i < s->nstmts; i++)
-		assigned_names(s->stmts[i], out, cc);
-}
+/* Does a walk read a variable in `theirs` that is not in `have`? */
+struct reads_other {
+	struct hmap *theirs, *have;
+	bool found;
+};
 
-/* Does e or s read a variable in `names` but not in `have`? */
-static bool reads_other(const struct expr *e, struct hmap *names,
-			struct hmap *have);
-
-static bool reads_other_stmt(const struct stmt *s, struct hmap *names,
-			     struct hmap *have)
+static bool note_read_other(struct expr *e, void *arg)
 {
-	if (!s)
-		return false;
-	if (reads_other(s->expr, names, have) || reads_other(s->init, names, have) ||
-	    reads_other(s->step, names, have) ||
-	    reads_other_stmt(s->then, names, have) ||
-	    reads_other_stmt(s->els, names, have) ||
-	    reads_other_stmt(s->body, names, have) ||
-	    reads_other_stmt(s->catch_body, names, have))
-		return true;
-	for (int i = 0; i < s->nstmts; i++)
-		if (reads_other_stmt(s->stmts[i], names, have))
-			return true;
-	if (s->fe && (reads_other(s->fe->limit, names, have) ||
-		      reads_other_stmt(s->fe->body, names, have)))
-		return true;
-	return false;
-}
-
-static bool reads_other(const struct expr *e, struct hmap *names,
-			struct hmap *have)
-{
-	if (!e)
-		return false;
-	if (e->kind == E_VAR && hmap_get(names, e->name) && !hmap_get(have, e->name))
-		return true;
-	if (reads_other(e->lhs, names, have) || reads_other(e->rhs, names, have) ||
-	    reads_other(e->cond, names, have))
-		return true;
-	for (int i = 0; i < e->nargs; i++)
-		if (reads_other(e->args[i], names, have))
-			return true;
-	return false;
+	struct reads_other *r = arg;
+	if (e->kind == E_VAR && hmap_get(r->theirs, e->name) &&
+	    !hmap_get(r->have, e->name))
+		r->found = true;
+	return !r->found;
 }
 
 /*
@@ -784,13 +740,15 @@ static const struct alias *syscall_any_alias(struct sema *S,
 	if (!fs || !fs->n)
 		return NULL;
 	const struct alias *any = (const struct alias *)fs->v[0];
-	struct hmap have = { 0 }, theirs = { 0 };
-	assigned_names(any->prologue, &have, S->cc);
+	struct names have = { .cc = S->cc }, theirs = { .cc = S->cc };
+	ast_walk_stmt(any->prologue, note_assigned, &have);
 	for (int i = 0; i < S->naliases; i++)
 		if (alias_matches(S->aliases[i], pp, false) ||
 		    alias_matches(S->aliases[i], pp, true))
-			assigned_names(S->aliases[i]->prologue, &theirs, S->cc);
-	return reads_other_stmt(body, &theirs, &have) ? NULL : any;
+			ast_walk_stmt(S->aliases[i]->prologue, note_assigned, &theirs);
+	struct reads_other r = { &theirs.set, &have.set, false };
+	ast_walk_stmt((struct stmt *)body, note_read_other, &r);
+	return r.found ? NULL : any;
 }
 
 /*
@@ -1048,58 +1006,24 @@ static void validate_points(struct sema *S)
  * SystemTap) become a global keyed by tid(), written by a companion
  * entry probe and read-and-deleted at the top of the return handler.
  */
-static bool uses_targets_expr(const struct expr *e);
-
-static bool uses_targets_stmt(const struct stmt *s)
+static bool note_target(struct expr *e, void *arg)
 {
-	if (!s)
-		return false;
-	if (uses_targets_expr(s->expr) || uses_targets_expr(s->init) ||
-	    uses_targets_expr(s->step) || uses_targets_stmt(s->then) ||
-	    uses_targets_stmt(s->els) || uses_targets_stmt(s->body) ||
-	    uses_targets_stmt(s->catch_body))
-		return true;
-	for (int i = 0; i < s->nstmts; i++)
-		if (uses_targets_stmt(s->stmts[i]))
-			return true;
-	if (s->fe) {
-		if (uses_targets_expr(s->fe->limit) || uses_targets_stmt(s->fe->body))
-			return true;
-		for (int i = 0; i < s->fe->nslice; i++)
-			if (uses_targets_expr(s->fe->slice[i]))
-				return true;
-	}
-	return false;
+	bool *found = arg;
+	if (e->kind == E_TARGET || e->kind == E_ENTRY)
+		*found = true;
+	return !*found;
 }
 
-static bool uses_targets_expr(const struct expr *e)
+static bool uses_targets(struct stmt *body)
 {
-	if (!e)
-		return false;
-	if (e->kind == E_TARGET || e->kind == E_ENTRY)
-		return true;
-	if (uses_targets_expr(e->lhs) || uses_targets_expr(e->rhs) ||
-	    uses_targets_expr(e->cond))
-		return true;
-	for (int i = 0; i < e->nargs; i++)
-		if (uses_targets_expr(e->args[i]))
-			return true;
-	for (int i = 0; i < e->ncomps; i++)
-		if (uses_targets_expr(e->comps[i].index))
-			return true;
-	return false;
+	bool found = false;
+	ast_walk_stmt(body, note_target, &found);
+	return found;
 }
 
 static bool has_glob(const char *s)
 {
 	return s && strpbrk(s, "*?[");
-}
-
-static bool trace_point(const struct probe_point *pp)
-{
-	return pp->ncomps == 2 && !strcmp(pp->comps[0].name, "kernel") &&
-	       !strcmp(pp->comps[1].name, "trace") && pp->comps[1].arg &&
-	       pp->comps[1].arg->kind == E_STR;
 }
 
 /* The concrete points of pp (itself if nothing to expand). */
@@ -1111,7 +1035,8 @@ static int concrete_points(struct sema *S, struct probe_point *pp,
 		if (pp->comps[k].arg && pp->comps[k].arg->kind == E_STR &&
 		    has_glob(pp->comps[k].arg->str))
 			glob = true;
-	if ((targets || (trace_point(pp) && glob))) {
+	struct point_info pi;
+	if (targets || (glob && point_info(S->cc, pp, &pi) && pi.kind == POINT_TRACE)) {
 		int n = target_expand(S->cc, pp, out);
 		if (n > 0 || (n == 0 && glob))
 			return n;
@@ -1122,28 +1047,18 @@ static int concrete_points(struct sema *S, struct probe_point *pp,
 }
 
 /* Does a function or tracepoint point name something this kernel has?
-   Asked of BTF; without BTF (and for other points) assumed so. */
+   BTF first; /proc/kallsyms for functions BTF leaves out (the x86_64
+   syscall wrappers); other points are assumed to. */
 static bool point_resolves(struct sema *S, struct probe_point *pp)
 {
 	struct probe_point **v;
-	struct probe_point q = *pp;
-	if (pp->ncomps >= 2 && !strcmp(pp->comps[0].name, "kprobe")) {
-		/* kprobe.function("f") asks the same question of BTF */
-		q.comps = cc_alloc(S->cc, sizeof(*q.comps) * (size_t)pp->ncomps);
-		memcpy(q.comps, pp->comps, sizeof(*q.comps) * (size_t)pp->ncomps);
-		q.comps[0].name = "kernel";
-	}
-	int n = target_expand(S->cc, &q, &v);
-	if (n != 0)
+	struct point_info pi;
+	if (target_expand(S->cc, pp, &v) > 0)
 		return true;
-	/* BTF leaves out some functions (the x86_64 syscall wrappers);
-	   /proc/kallsyms has every one */
-	const char *fn = pp->ncomps >= 2 && !strcmp(pp->comps[1].name, "function") &&
-		pp->comps[1].arg && pp->comps[1].arg->kind == E_STR ?
-		pp->comps[1].arg->str : NULL;
-	if (!fn)
-		return false;
-	struct ksym_req req = { .pattern = fn };
+	if (!point_info(S->cc, pp, &pi) || pi.kind != POINT_FUNCTION)
+		return pi.kind == POINT_OTHER;
+	struct ksym_req req = { .pattern = pi.module ?
+		cc_printf(S->cc, "%s:%s", pi.module, pi.pattern) : pi.pattern };
 	struct ksym_match *m = NULL;
 	size_t nm = 0;
 	char err[256];
@@ -1232,48 +1147,22 @@ static void capture(struct entry_caps *c, struct expr *e, struct expr *value)
 	*e = *use;
 }
 
-static void entry_expr(struct entry_caps *c, struct expr *e);
-
-static void entry_stmt(struct entry_caps *c, struct stmt *s)
+/* Entry values in a return handler: @entry(e), and target variables
+   other than $return (as in SystemTap); not under @defined. */
+static bool note_entry_value(struct expr *e, void *arg)
 {
-	if (!s)
-		return;
-	entry_expr(c, s->expr);
-	entry_expr(c, s->init);
-	entry_expr(c, s->step);
-	entry_stmt(c, s->then);
-	entry_stmt(c, s->els);
-	entry_stmt(c, s->body);
-	entry_stmt(c, s->catch_body);
-	for (int i = 0; i < s->nstmts; i++)
-		entry_stmt(c, s->stmts[i]);
-	if (s->fe) {
-		entry_expr(c, s->fe->limit);
-		entry_stmt(c, s->fe->body);
-		for (int i = 0; i < s->fe->nslice; i++)
-			entry_expr(c, s->fe->slice[i]);
-	}
-}
-
-static void entry_expr(struct entry_caps *c, struct expr *e)
-{
-	if (!e || e->kind == E_DEFINED)
-		return;
+	struct entry_caps *c = arg;
+	if (e->kind == E_DEFINED)
+		return false;
 	if (e->kind == E_ENTRY) {
 		capture(c, e, e->lhs);
-		return;
+		return false;
 	}
 	if (e->kind == E_TARGET && !target_is_return_value(e)) {
 		capture(c, e, clone_expr(c->S->cc, e));
-		return;
+		return false;
 	}
-	entry_expr(c, e->lhs);
-	entry_expr(c, e->rhs);
-	entry_expr(c, e->cond);
-	for (int i = 0; i < e->nargs; i++)
-		entry_expr(c, e->args[i]);
-	for (int i = 0; i < e->ncomps; i++)
-		entry_expr(c, e->comps[i].index);
+	return true;
 }
 
 static void add_entry_captures(struct sema *S, struct probe *p)
@@ -1283,7 +1172,7 @@ static void add_entry_captures(struct sema *S, struct probe *p)
 
 	eb->kind = S_BLOCK;
 	eb->tok = p->body->tok;
-	entry_stmt(&c, p->body);
+	ast_walk_stmt(p->body, note_entry_value, &c);
 	if (!c.npro)
 		return;
 	vec_push(S->cc, &c.pro, &c.npro, &c.cappro, p->body);
@@ -1309,7 +1198,7 @@ static void split_for_targets(struct sema *S)
 
 	for (int i = 0; i < n; i++) {
 		struct probe *p = S->s->probes[i];
-		bool targets = uses_targets_stmt(p->body);
+		bool targets = uses_targets(p->body);
 		struct probe_point **all = NULL;
 		int nall = 0, capall = 0;
 
@@ -1364,7 +1253,7 @@ static void prepare_targets(struct sema *S)
 	for (int i = 0; i < n; i++) {
 		struct probe *p = S->s->probes[i];
 		const char *why = NULL;
-		if (p->npoints != 1 || !uses_targets_stmt(p->body))
+		if (p->npoints != 1 || !uses_targets(p->body))
 			continue;
 		p->target = target_ctx_of(S->cc, p->points[0], &why);
 		if (!p->target)

@@ -7,6 +7,8 @@
  * struct member, an array element).  `->f` and `[i]` move the address;
  * the end of the chain reads the value with the read of its size.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +16,7 @@
 #include "btf.h"
 #include "bt_glob.h"
 #include "diag.h"
+#include "points.h"
 #include "target.h"
 
 /* x86_64: the first six integer arguments travel in registers. */
@@ -105,10 +108,16 @@ static struct expr *bin(struct lower *L, enum op op, struct expr *l,
 	return height(e);
 }
 
-static void *failf(struct lower *L, const char *fmt, const char *a,
-		   const char *b)
+static __attribute__((format(printf, 2, 3)))
+void *failf(struct lower *L, const char *fmt, ...)
 {
-	L->why = cc_printf(L->cc, fmt, a, b);
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	L->why = cc_strdup(L->cc, buf);
 	return NULL;
 }
 
@@ -132,6 +141,7 @@ static struct expr *narrow(struct lower *L, struct expr *v, long size,
 struct tval {
 	int type;		/* BTF type, unstripped */
 	struct expr *val;	/* the value itself, or */
+	bool exact;		/* ... already of the type's width and sign */
 	struct expr *addr;	/* where it lives in kernel memory */
 	uint32_t bitoff;	/* bitfield: bit offset from addr, */
 	uint32_t bits;		/* and width (0: not a bitfield) */
@@ -153,8 +163,7 @@ static struct expr *read_int(struct lower *L, struct expr *addr, long size,
 	struct expr *v;
 
 	if (size != 1 && size != 2 && size != 4 && size != 8)
-		return failf(L, "cannot read a %s-byte integer%s", size > 8 ?
-			     "wide" : "odd-sized", "");
+		return failf(L, "cannot read a %ld-byte integer", size);
 	v = call(L, readers[size], 1, addr, NULL);
 	/* the kernel_* reads sign-extend */
 	return is_signed || size == 8 ? v : narrow(L, v, size, false);
@@ -168,7 +177,7 @@ static struct expr *read_bitfield(struct lower *L, const struct tval *tv)
 	struct expr *v;
 
 	if (need > 64)
-		return failf(L, "bitfield too wide%s%s", "", "");
+		return failf(L, "bitfield too wide");
 	v = read_int(L, bin(L, OP_ADD, tv->addr, num(L, byte)), size, false);
 	if (size == 8)	/* kernel_long sign-extends; >> must not */
 		v = bin(L, OP_USHR, v, num(L, shift));
@@ -196,8 +205,8 @@ static struct expr *rvalue(struct lower *L, const struct tval *tv)
 	case KBTF_INT:
 	case KBTF_PTR:
 		if (tv->val)
-			return narrow(L, tv->val, size,
-				      kbtf_is_signed(L->b, tv->type));
+			return tv->exact ? tv->val : narrow(L, tv->val, size,
+				kbtf_is_signed(L->b, tv->type));
 		if (tv->bits)
 			return read_bitfield(L, tv);
 		return read_int(L, tv->addr, size, kbtf_is_signed(L->b, tv->type));
@@ -207,14 +216,12 @@ static struct expr *rvalue(struct lower *L, const struct tval *tv)
 			return call(L, "kernel_string_n", 2, tv->addr,
 				    num(L, n ? n : 1));
 		return failf(L, "'%s' is an array: index it, or take its address "
-			     "with &%s", tname(L, tv->type), "");
+			     "with &", tname(L, tv->type));
 	case KBTF_STRUCT:
 		return failf(L, "'%s' is not a value: use -> to read a member, "
-			     "& for its address, or $var$ to print it%s",
-			     tname(L, tv->type), "");
+			     "& for its address, or $var$ to print it", tname(L, tv->type));
 	default:
-		return failf(L, "'%s' has no value bytetap can read%s",
-			     tname(L, tv->type), "");
+		return failf(L, "'%s' has no value bytetap can read", tname(L, tv->type));
 	}
 }
 
@@ -232,7 +239,7 @@ static bool member(struct lower *L, struct tval *tv, const char *name)
 	case KBTF_STRUCT:
 		if (!tv->addr) {
 			failf(L, "'%s' passed by value: its members cannot be "
-			      "read%s", tname(L, tv->type), "");
+			      "read", tname(L, tv->type));
 			return false;
 		}
 		base = tv->addr;
@@ -257,6 +264,7 @@ static bool member(struct lower *L, struct tval *tv, const char *name)
 	}
 	tv->type = m;
 	tv->val = NULL;
+	tv->exact = false;
 	if (bits) {
 		tv->addr = base;
 		tv->bitoff = off;
@@ -282,27 +290,26 @@ static bool element(struct lower *L, struct tval *tv, struct expr *index)
 		break;
 	case KBTF_ARRAY:
 		if (!tv->addr) {
-			failf(L, "an array passed by value%s%s", "", "");
+			failf(L, "an array passed by value");
 			return false;
 		}
 		base = tv->addr;
 		elem = kbtf_array_elem(L->b, tv->type, &n);
 		break;
 	default:
-		failf(L, "'[]' on '%s', which is not an array or a pointer%s",
-		      tname(L, tv->type), "");
+		failf(L, "'[]' on '%s', which is not an array or a pointer", tname(L, tv->type));
 		return false;
 	}
 	size = kbtf_size(L->b, elem);
 	if (!base)
 		return false;
 	if (size <= 0) {
-		failf(L, "cannot index '%s': its elements have no size%s",
-		      tname(L, tv->type), "");
+		failf(L, "cannot index '%s': its elements have no size", tname(L, tv->type));
 		return false;
 	}
 	tv->type = elem;
 	tv->val = NULL;
+	tv->exact = false;
 	tv->bits = 0;
 	if (index->kind == E_NUM)
 		tv->addr = bin(L, OP_ADD, base, num(L, index->num * size));
@@ -445,117 +452,69 @@ static void pretty_value(struct lower *L, struct fmt *f, const struct tval *tv,
 
 /* --- contexts ------------------------------------------------------------------ */
 
-static const char *comp_string(const struct pp_comp *c)
+/* The BTF that types pp's function or tracepoint. */
+static const struct btf *btf_of(const struct point_info *pi, const char **why)
 {
-	return c->arg && c->arg->kind == E_STR ? c->arg->str : NULL;
+	return pi->module ? kbtf_module(pi->module, why) : kbtf_vmlinux(why);
 }
 
-static bool comp_is(const struct pp_comp *c, const char *name)
+/* A tracepoint's argument names, copied into the arena. */
+static const char **trace_names(struct compiler *cc, const struct btf *b,
+				const char *name, int *proto)
 {
-	return !strcmp(c->name, name);
-}
+	const char **names = NULL, **v = NULL;
+	int i, n;
 
-/* Which component names the function, and its module ("kernel"). */
-static int function_comp(const struct probe_point *pp, const char **module)
-{
-	const struct pp_comp *c = pp->comps;
-
-	if (pp->ncomps >= 2 && comp_is(&c[0], "kernel") &&
-	    comp_is(&c[1], "function") && comp_string(&c[1])) {
-		*module = "kernel";
-		return 1;
+	*proto = kbtf_tracepoint(b, name, &names);
+	if (!names)
+		return NULL;
+	n = kbtf_nparams(b, *proto);
+	v = cc_alloc(cc, sizeof(*v) * (size_t)(n + 1));
+	for (i = 1; i < n; i++) {
+		v[i] = cc_strdup(cc, names[i]);
+		free((char *)names[i]);
 	}
-	if (pp->ncomps >= 2 && comp_is(&c[0], "module") && comp_string(&c[0]) &&
-	    comp_is(&c[1], "function") && comp_string(&c[1])) {
-		*module = comp_string(&c[0]);
-		return 1;
-	}
-	return -1;
-}
-
-static bool is_trace(const struct probe_point *pp)
-{
-	return pp->ncomps == 2 && comp_is(&pp->comps[0], "kernel") &&
-	       comp_is(&pp->comps[1], "trace") && comp_string(&pp->comps[1]);
-}
-
-static bool is_return(const struct probe_point *pp, int fc)
-{
-	return pp->ncomps > fc + 1 && comp_is(&pp->comps[fc + 1], "return");
-}
-
-/* "vfs_write@fs/read_write.c:584" → "vfs_write": BTF has no files. */
-static const char *bare_function(struct compiler *cc, const char *spec)
-{
-	const char *at = strchr(spec, '@');
-
-	return at ? cc_strndup(cc, spec, (size_t)(at - spec)) : spec;
-}
-
-static const char *bare_trace(const char *spec)
-{
-	const char *colon = strchr(spec, ':');
-
-	return colon ? colon + 1 : spec;
+	free(names);
+	return v;
 }
 
 struct target_ctx *target_ctx_of(struct compiler *cc,
 				 const struct probe_point *pp, const char **why)
 {
-	const char *module = NULL;
-	int fc = function_comp(pp, &module);
+	struct point_info pi;
 	struct target_ctx *ctx;
 	const struct btf *b;
 
-	if (fc < 0 && !is_trace(pp)) {
-		*why = pp->ncomps && comp_is(&pp->comps[0], "kprobe") ?
+	if (!point_info(cc, pp, &pi) || pi.kprobe) {
+		*why = pi.kprobe ?
 			"kprobe.function probes have no target variables "
 			"(use kernel.function, or int_arg(N) and friends)" :
 			"this probe point has no target variables";
 		return NULL;
 	}
-	b = fc < 0 ? kbtf_vmlinux(why) : kbtf_module(module, why);
+	b = btf_of(&pi, why);
 	if (!b)
 		return NULL;
 	ctx = cc_alloc(cc, sizeof(*ctx));
 	ctx->btf = b;
-	if (fc < 0) {
-		const char *name = bare_trace(comp_string(&pp->comps[1]));
-
-		const char **names = NULL;
-
+	if (pi.kind == POINT_TRACE) {
 		ctx->kind = TCTX_TRACE;
-		ctx->proto = kbtf_tracepoint(b, name, &names);
-		if (names) {
-			/* into the arena: the context lives as long as the script */
-			int i, n = kbtf_nparams(b, ctx->proto);
-
-			ctx->names = cc_alloc(cc, sizeof(*ctx->names) * (size_t)(n + 1));
-			for (i = 1; i < n; i++) {
-				ctx->names[i] = cc_strdup(cc, names[i]);
-				free((char *)names[i]);
-			}
-			free(names);
-		}
-		ctx->where = cc_printf(cc, "tracepoint %s", name);
+		ctx->names = trace_names(cc, b, pi.pattern, &ctx->proto);
+		ctx->where = cc_printf(cc, "tracepoint %s", pi.pattern);
 		if (ctx->proto < 0) {
-			*why = cc_printf(cc, "no tracepoint %s in the kernel's BTF", name);
+			*why = cc_printf(cc, "no tracepoint %s in the kernel's BTF",
+					 pi.pattern);
 			return NULL;
 		}
 		return ctx;
 	}
-	{
-		const char *name = bare_function(cc, comp_string(&pp->comps[fc]));
-
-		ctx->kind = is_return(pp, fc) ? TCTX_RETURN : TCTX_FUNC;
-		ctx->proto = kbtf_func(b, name);
-		ctx->where = cc_printf(cc, "function %s", name);
-		if (ctx->proto < 0) {
-			*why = cc_printf(cc, "no function %s in the %s BTF", name,
-					 strcmp(module, "kernel") ? "module's" :
-					 "kernel's");
-			return NULL;
-		}
+	ctx->kind = pi.ret ? TCTX_RETURN : TCTX_FUNC;
+	ctx->proto = kbtf_func(b, pi.pattern);
+	ctx->where = cc_printf(cc, "function %s", pi.pattern);
+	if (ctx->proto < 0) {
+		*why = cc_printf(cc, "no function %s in the %s BTF", pi.pattern,
+				 pi.module ? "module's" : "kernel's");
+		return NULL;
 	}
 	return ctx;
 }
@@ -570,52 +529,10 @@ struct target_ctx *target_entry_ctx(struct compiler *cc,
 	return c;
 }
 
-/* The text of a point from its components: kernel.function("x").return */
-static const char *point_text(struct compiler *cc, const struct pp_comp *c,
-			      int n, const char *suffix_flags)
-{
-	const char *t = "";
-	int i;
-
-	for (i = 0; i < n; i++) {
-		const char *sep = i ? "." : "";
-
-		if (c[i].arg && c[i].arg->kind == E_STR)
-			t = cc_printf(cc, "%s%s%s(\"%s\")", t, sep, c[i].name,
-				      c[i].arg->str);
-		else if (c[i].arg)
-			t = cc_printf(cc, "%s%s%s(%lld)", t, sep, c[i].name,
-				      (long long)c[i].arg->num);
-		else
-			t = cc_printf(cc, "%s%s%s", t, sep, c[i].name);
-	}
-	return cc_printf(cc, "%s%s", t, suffix_flags);
-}
-
-/* pp with component K's string argument replaced by NAME. */
-static struct probe_point *renamed(struct compiler *cc,
-				   const struct probe_point *pp, int k,
-				   const char *name)
-{
-	struct probe_point *np = cc_alloc(cc, sizeof(*np));
-	struct expr *arg = cc_alloc(cc, sizeof(*arg));
-
-	*np = *pp;
-	np->comps = cc_alloc(cc, sizeof(*np->comps) * (size_t)pp->ncomps);
-	memcpy(np->comps, pp->comps, sizeof(*np->comps) * (size_t)pp->ncomps);
-	*arg = *pp->comps[k].arg;
-	arg->str = cc_strdup(cc, name);
-	arg->str_len = strlen(name);
-	np->comps[k].arg = arg;
-	np->text = point_text(cc, np->comps, np->ncomps, "");
-	return np;
-}
-
 struct expand {
 	struct compiler *cc;
 	const struct probe_point *pp;
 	int k;
-	const char *prefix;		/* "sched:" kept on tracepoints */
 	const char *system;		/* "sched", or NULL */
 	struct probe_point **v;
 	int n, cap;
@@ -650,7 +567,6 @@ static void expand_one(const char *name, void *arg)
 
 	if (x->system && !in_system(x->system, name))
 		return;
-
 	if (x->n == x->cap) {
 		int cap = x->cap ? x->cap * 2 : 16;
 		struct probe_point **v = cc_alloc(x->cc, sizeof(*v) * (size_t)cap);
@@ -660,37 +576,27 @@ static void expand_one(const char *name, void *arg)
 		x->v = v;
 		x->cap = cap;
 	}
-	x->v[x->n++] = renamed(x->cc, x->pp, x->k,
-			       cc_printf(x->cc, "%s%s", x->prefix, name));
+	/* "sched:" stays on a tracepoint's name, as the user wrote it */
+	x->v[x->n++] = point_renamed(x->cc, x->pp, x->k, x->system ?
+				     cc_printf(x->cc, "%s:%s", x->system, name) : name);
 }
 
 int target_expand(struct compiler *cc, const struct probe_point *pp,
 		  struct probe_point ***out)
 {
-	struct expand x = { .cc = cc, .pp = pp, .prefix = "" };
-	const char *module = NULL, *why;
-	int fc = function_comp(pp, &module);
+	struct expand x = { .cc = cc, .pp = pp };
+	struct point_info pi;
 	const struct btf *b;
+	const char *why;
 
-	if (fc < 0 && !is_trace(pp))
+	if (!point_info(cc, pp, &pi) || !(b = btf_of(&pi, &why)))
 		return -1;
-	b = fc < 0 ? kbtf_vmlinux(&why) : kbtf_module(module, &why);
-	if (!b)
-		return -1;
-	if (fc < 0) {
-		const char *spec = comp_string(&pp->comps[1]);
-		const char *name = bare_trace(spec);
-
-		x.k = 1;
-		x.prefix = cc_strndup(cc, spec, (size_t)(name - spec));
-		if (name > spec)
-			x.system = cc_strndup(cc, spec, (size_t)(name - spec - 1));
-		kbtf_each_tracepoint(b, name, expand_one, &x);
-	} else {
-		x.k = fc;
-		kbtf_each_func(b, bare_function(cc, comp_string(&pp->comps[fc])),
-			       expand_one, &x);
-	}
+	x.k = pi.comp;
+	x.system = pi.system;
+	if (pi.kind == POINT_TRACE)
+		kbtf_each_tracepoint(b, pi.pattern, expand_one, &x);
+	else
+		kbtf_each_func(b, pi.pattern, expand_one, &x);
 	*out = x.v;
 	return x.n;
 }
@@ -699,12 +605,12 @@ struct probe_point *target_entry_point(struct compiler *cc,
 				       const struct probe_point *pp)
 {
 	struct probe_point *np = cc_alloc(cc, sizeof(*np));
-	const char *module;
-	int fc = function_comp(pp, &module);
+	struct point_info pi;
 
+	point_info(cc, pp, &pi);
 	*np = *pp;
-	np->ncomps = fc + 1;
-	np->text = point_text(cc, np->comps, np->ncomps, "");
+	np->ncomps = pi.comp + 1;
+	np->text = point_text(cc, np->comps, np->ncomps);
 	np->cond = NULL;
 	return np;
 }
@@ -750,15 +656,28 @@ static const char *param_name(const struct target_ctx *ctx, int i)
 		kbtf_param_name(ctx->btf, ctx->proto, i);
 }
 
-static struct expr *arg_value(struct lower *L, const struct target_ctx *ctx,
-			      int i, int *type)
+/*
+ * Parameter i as it arrives: the argument builtin of its width reads it
+ * already sign- or zero-extended (one VM call, where masking a 64-bit read
+ * would add arithmetic to every hit); 1- and 2-byte ones are narrowed by
+ * rvalue().
+ */
+static bool arg_value(struct lower *L, const struct target_ctx *ctx, int i,
+		      struct tval *tv)
 {
 	int slot = arg_slot(ctx, i, &L->why);
+	long size;
+	const char *fn = "u64_arg";
 
-	*type = kbtf_param_type(ctx->btf, ctx->proto, i);
+	tv->type = kbtf_param_type(ctx->btf, ctx->proto, i);
 	if (slot < 0)
-		return NULL;
-	return call(L, "u64_arg", 1, num(L, slot), NULL);
+		return false;
+	size = kbtf_size(ctx->btf, tv->type);
+	tv->exact = size == 8 || size == 4;
+	if (size == 4)
+		fn = kbtf_is_signed(ctx->btf, tv->type) ? "s32_arg" : "u32_arg";
+	tv->val = call(L, fn, 1, num(L, slot), NULL);
+	return true;
 }
 
 /* $$parms / $$vars / $$return as sprintf(...) */
@@ -773,7 +692,7 @@ static struct expr *all_params(struct lower *L, const struct target_ctx *ctx,
 
 		if (ctx->kind != TCTX_RETURN)
 			return failf(L, "$$return is only available in .return "
-				     "probes%s%s", "", "");
+				     "probes");
 		if (!tv.type)
 			return str(L, "");
 		tv.val = call(L, "returnval", 0, NULL, NULL);
@@ -784,15 +703,14 @@ static struct expr *all_params(struct lower *L, const struct target_ctx *ctx,
 	if (!strcmp(e->name, "$$locals"))
 		return str(L, "");	/* BTF knows no locals */
 	if (strcmp(e->name, "$$parms") && strcmp(e->name, "$$vars"))
-		return failf(L, "unknown context variable %s%s", e->name, "");
+		return failf(L, "unknown context variable %s", e->name);
 	n = kbtf_nparams(ctx->btf, ctx->proto);
 	for (i = first_param(ctx); i < n; i++) {
 		struct tval tv = { 0 };
 
 		fmt_add(L, &f, cc_printf(L->cc, "%s%s=", f.len ? " " : "",
 					 param_name(ctx, i)));
-		tv.val = arg_value(L, ctx, i, &tv.type);
-		if (!tv.val) {
+		if (!arg_value(L, ctx, i, &tv)) {
 			L->why = NULL;
 			fmt_add(L, &f, "{...}");
 			continue;
@@ -811,13 +729,12 @@ static bool start_target(struct lower *L, const struct target_ctx *ctx,
 
 	if (!strcmp(name, "return")) {
 		if (ctx->kind != TCTX_RETURN) {
-			failf(L, "$return is only available in .return probes%s%s",
-			      "", "");
+			failf(L, "$return is only available in .return probes");
 			return false;
 		}
 		tv->type = kbtf_return_type(ctx->btf, ctx->proto);
 		if (!tv->type) {
-			failf(L, "%s returns void%s", ctx->where, "");
+			failf(L, "%s returns void", ctx->where);
 			return false;
 		}
 		tv->val = call(L, "returnval", 0, NULL, NULL);
@@ -827,8 +744,7 @@ static bool start_target(struct lower *L, const struct target_ctx *ctx,
 	for (i = first_param(ctx); i < n; i++) {
 		if (strcmp(param_name(ctx, i), name))
 			continue;
-		tv->val = arg_value(L, ctx, i, &tv->type);
-		return tv->val != NULL;
+		return arg_value(L, ctx, i, tv);
 	}
 	{
 		const char *have = "";
@@ -900,8 +816,8 @@ struct expr *target_lower(struct compiler *cc, const struct target_ctx *ctx,
 	L.tok = e->tok;
 	if (e->addr_of) {
 		if (!tv.addr || tv.bits) {
-			failf(&L, "cannot take the address of %s%s", tv.bits ?
-			      "a bitfield" : "a value that is not in memory", "");
+			failf(&L, "cannot take the address of %s", tv.bits ?
+			      "a bitfield" : "a value that is not in memory");
 			goto out;
 		}
 		r = tv.addr;

@@ -175,7 +175,7 @@ int main(void)
 	    "print(1, 0, 0)", "@defined folds to 1 or 0");
 	HAS(T "print($fp->f_flags, $n) }", "kernel_int(u64_arg(1))",
 	    "tracepoint arguments by name, from the event class's function");
-	HAS(T "print($n) }", "u64_arg(2)", "... in their positions");
+	HAS(T "print($n) }", "print(s32_arg(2))", "... in their positions, an int read at its width");
 
 	HAS(F "print($nope) }", "unable to find parameter '$nope' (available: $file $buf $count)",
 	    "an unknown parameter lists the ones there are");

@@ -100,24 +100,57 @@ static void split_req(const char *pattern, struct ksym_split *sp)
 	sp->glob = ksym_is_glob(sp->fn);
 }
 
+/* /proc/kallsyms, or the file BYTETAP_KALLSYMS names (tests); *path set. */
+static FILE *open_kallsyms(const char **path)
+{
+	*path = getenv("BYTETAP_KALLSYMS");
+	if (!*path)
+		*path = "/proc/kallsyms";
+	return fopen(*path, "r");
+}
+
+/* One line: "ADDR TYPE NAME [MODULE]".  Returns how many fields it had
+ * (3: a kernel symbol, 4: a module's), 0 at the end of the file. */
+struct ksym_line {
+	unsigned long long addr;
+	char type;
+	char name[256];
+	char mod[128];
+	bool bracket;		/* the line has a '[' (a module part) */
+};
+
+static int read_kallsyms_line(FILE *f, struct ksym_line *l)
+{
+	char line[512];
+	int k;
+
+	do {
+		if (!fgets(line, sizeof(line), f))
+			return 0;
+		l->mod[0] = 0;
+		k = sscanf(line, "%llx %c %255s [%127[^]]]", &l->addr, &l->type,
+			   l->name, l->mod);
+	} while (k < 3);
+	l->bracket = strchr(line, '[') != NULL;
+	return k;
+}
+
 int ksym_resolve(struct ksym_req *reqs, size_t nreqs, struct ksym_match **out,
 		 size_t *nout, size_t max, char *err, size_t errlen)
 {
-	const char *path = getenv("BYTETAP_KALLSYMS");
+	const char *path;
 	struct ksym_match *m = NULL;
 	struct ksym_split *sp;
 	size_t n = 0, cap = 0, nbl = 0, i;
 	struct range *bl;
 	uint64_t kp_start = 0, kp_end = 0;
-	int any_addr = 0, lines = 0;
-	char line[512];
+	int any_addr = 0, lines = 0, fields;
+	struct ksym_line l;
 	FILE *f;
 
 	*out = NULL;
 	*nout = 0;
-	if (!path)
-		path = "/proc/kallsyms";
-	f = fopen(path, "r");
+	f = open_kallsyms(&path);
 	if (!f) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		return -1;
@@ -134,18 +167,15 @@ int ksym_resolve(struct ksym_req *reqs, size_t nreqs, struct ksym_match **out,
 		reqs[i].module_seen = 0;
 		split_req(reqs[i].pattern, &sp[i]);
 	}
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long addr;
-		char type, name[256], mod[64] = "";
-		int k;
+	while ((fields = read_kallsyms_line(f, &l)) != 0) {
+		unsigned long long addr = l.addr;
+		const char *name = l.name, *mod = l.mod;
+		char type = l.type;
 
 		lines++;
-		k = sscanf(line, "%llx %c %255s [%63[^]]]", &addr, &type, name, mod);
-		if (k < 3)
-			continue;
 		if (addr)
 			any_addr = 1;
-		if (k < 4 && strchr(line, '['))
+		if (fields < 4 && l.bracket)
 			continue;	/* a module's, but not as we know them */
 		if (!mod[0] && !strcmp(name, "__kprobes_text_start"))
 			kp_start = addr;
@@ -281,21 +311,23 @@ static int sym_cmp(const void *a, const void *b)
 
 static void load_syms(void)
 {
-	const char *path = getenv("BYTETAP_KALLSYMS");
+	const char *path;
 	uint32_t kernel, last_mod = UINT32_MAX;
-	char line[512], last_name[256] = "";
+	char last_name[256] = "";
 	size_t cap = 0;
+	struct ksym_line l;
+	int k;
 	FILE *f;
 
 	ks.loaded = 1;
-	f = fopen(path ? path : "/proc/kallsyms", "r");
+	f = open_kallsyms(&path);
 	if (!f)
 		return;
 	kernel = pool_add("kernel", 6);
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long addr;
-		char type, name[256], mod[128];
-		int k = sscanf(line, "%llx %c %255s [%127[^]]]", &addr, &type, name, mod);
+	while ((k = read_kallsyms_line(f, &l)) != 0) {
+		unsigned long long addr = l.addr;
+		const char *name = l.name, *mod = l.mod;
+		char type = l.type;
 		struct sym *s;
 
 		/*
@@ -303,7 +335,7 @@ static void load_syms(void)
 		 * the kernel's lookup, skip absolute symbols (per-CPU offsets):
 		 * only the kernel half of the address space holds code.
 		 */
-		if (k < 3 || type == 'a' || type == 'A' || addr < (1ull << 63))
+		if (type == 'a' || type == 'A' || addr < (1ull << 63))
 			continue;
 		if (ks.n == cap) {
 			struct sym *p;

@@ -121,7 +121,14 @@ static inline size_t bt_vsnprintf(char *buf, size_t cap, const char *fmt,
 {
 	size_t n = 0;
 
-#define BT_PUT(ch) do { if (n + 1 < cap) buf[n] = (ch); n++; } while (0)
+/* ch is evaluated exactly once, whether or not it still fits */
+#define BT_PUT(ch) do {						\
+		char bt_put_c = (ch);					\
+									\
+		if (n + 1 < cap)					\
+			buf[n] = bt_put_c;				\
+		n++;							\
+	} while (0)
 	for (; *fmt; fmt++) {
 		char num[24];
 		size_t len, i;
@@ -143,7 +150,8 @@ static inline size_t bt_vsnprintf(char *buf, size_t cap, const char *fmt,
 
 			if (!s)
 				s = "(null)";
-			while (*s)
+			/* stop reading once the buffer is full: s may be long */
+			while (*s && n + 1 < cap)
 				BT_PUT(*s++);
 			continue;
 		}

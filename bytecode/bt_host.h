@@ -47,4 +47,26 @@ int bt_host_read_kernel(struct bt_ctx *ctx, void *dst, uint64_t addr,
 /* exit() was called: end the session once running handlers finish. */
 void bt_host_exit(struct bt_ctx *ctx);
 
+/*
+ * The hit's time guard.  The VM calls this every BT_WORK_QUANTUM units of
+ * work (bt_vm.h: a LOOP costs its body's length, a CALL its callee's,
+ * heavy instructions their size).  Nonzero: the hit has run too long;
+ * the host has called bt_ctx_fail() with the reason, and the VM ends the
+ * handler with that error, uncatchable.  The kernel compares the clock
+ * with its bound (and, in process context, reschedules here).
+ */
+int bt_host_overtime(struct bt_ctx *ctx);
+
+/*
+ * The verifier's needs.  bt_verify() runs in process context, once per
+ * program, before anything runs: these are the only exceptions to "may
+ * be called from probe context" above.  bt_host_verify_alloc() returns
+ * size bytes (any contents) or NULL, and the program is then refused;
+ * bt_host_verify_yield() may reschedule and returns nonzero to give up
+ * (the caller has a fatal signal pending).
+ */
+void *bt_host_verify_alloc(size_t size);
+void bt_host_verify_free(void *p);
+int bt_host_verify_yield(void);
+
 #endif /* BT_HOST_H */

@@ -25,6 +25,7 @@
 #include "util.h"
 #include "bt_builtin.h"
 #include "bt_regex.h"
+#include "bt_verify.h"
 
 /* Where each global lives in the program. */
 struct gslot {
@@ -66,7 +67,12 @@ struct fn {
  * What one bytecode function touches, noted as its instructions are
  * emitted: the probe lock sets are derived from the code itself.
  */
-enum { ACC_READ = 1, ACC_WRITE = 2, ACC_ADD = 4 };
+enum {
+	ACC_READ = 1,
+	ACC_WRITE = 2,
+	ACC_ADD = 4,	/* <<< : a lock only if some ACC_XCPU on the map exists */
+	ACC_XCPU = 8,	/* clears or deletes from every CPU's statistics partial */
+};
 
 struct access {
 	uint8_t space;		/* enum bt_lock_space */
@@ -94,6 +100,8 @@ struct gen {
 	struct progbuild *pb;
 	struct gslot *gslots;	/* by symbol->index of globals */
 	uint8_t *map_is_stats;	/* by map index */
+	uint32_t nmaps_known;	/* entries of map_is_stats */
+	uint8_t *map_xcpu;	/* by map index: some ACC_XCPU access exists */
 	VEC(struct fnacc) fnacc;	/* by bytecode function index */
 	uint32_t cur_func;
 	VEC(struct pending_probe) probes;
@@ -146,38 +154,33 @@ static void note(struct gen *g, unsigned space, uint32_t index, unsigned mode)
 	VEC_PUSH(g->fnacc.a[g->cur_func].acc, a);
 }
 
-/* Which global or map an instruction touches, and how. */
+/*
+ * Which global or map an instruction touches, and how: the verifier's own
+ * rule (bt_insn_lock_need(), invariant I5), so that the lock sets
+ * declared here are exactly the ones the kernel checks.
+ */
 static void note_access(struct gen *g, unsigned op, unsigned x, unsigned a,
 			unsigned b)
 {
-	switch (op) {
-	case BT_OP_GLD: case BT_OP_GSLD:
-		note(g, BT_LOCK_GLOBAL, b, ACC_READ);
-		break;
-	case BT_OP_GST: case BT_OP_GSST:
-		note(g, BT_LOCK_GLOBAL, a, ACC_WRITE);
-		break;
-	case BT_OP_MGET: case BT_OP_MGETS: case BT_OP_MIN: case BT_OP_MAGG:
-	case BT_OP_MHIST: case BT_OP_PRINTHIST:
-		note(g, BT_LOCK_MAP, b, ACC_READ);
-		break;
-	case BT_OP_MSET: case BT_OP_MSETS: case BT_OP_MADD: case BT_OP_MDEL:
-	case BT_OP_MCLEAR: case BT_OP_MCOUNT:
-		note(g, BT_LOCK_MAP, b, ACC_WRITE);
-		break;
-	case BT_OP_MSTAT:
-		note(g, BT_LOCK_MAP, b, ACC_ADD);
-		break;
-	case BT_OP_ITINIT:
-		/* sorting reorders the map; on statistics it rebuilds the
-		   aggregate table: both are writes */
-		note(g, BT_LOCK_MAP, b, x != BT_SORT_NONE || g->map_is_stats[b] ?
-		     ACC_WRITE : ACC_READ);
-		break;
-	case BT_OP_CALL:
+	struct bt_insn in = { .op = op, .x = x, .a = a, .b = b };
+	static const uint8_t mode[] = {
+		[BT_NEED_READ] = ACC_READ, [BT_NEED_WRITE] = ACC_WRITE,
+		[BT_NEED_STAT_ADD] = ACC_ADD,
+		[BT_NEED_STAT_WRITE_ALL] = ACC_WRITE | ACC_XCPU,
+	};
+	int stats = bt_op_info[op].opd[1] == BT_O_M && b < g->nmaps_known &&
+		    g->map_is_stats[b];
+	uint8_t space;
+	uint32_t index;
+	int need;
+
+	if (op == BT_OP_CALL) {
 		VEC_PUSH(g->fnacc.a[g->cur_func].callees, a);
-		break;
+		return;
 	}
+	need = bt_insn_lock_need(&in, stats, &space, &index);
+	if (need != BT_NEED_NONE)
+		note(g, space, index, mode[need]);
 }
 
 static uint32_t emit(struct fn *f, unsigned op, unsigned x, unsigned a,
@@ -1854,7 +1857,9 @@ static int access_cmp(const void *a, const void *b)
 /*
  * The lock set of a handler: a shared lock for what it only reads, the
  * exclusive one for what it writes.  A statistic that is only added to
- * (<<<) needs none: each CPU adds to its own partial, as in SystemTap.
+ * (<<<) needs none: each CPU adds to its own partial, as in SystemTap -
+ * unless the program clears or deletes from it somewhere (xcpu), which
+ * writes every CPU's partial: then <<< takes the shared lock.
  */
 static unsigned handler_locks(struct gen *g, uint32_t f, struct bt_lock_ref **out)
 {
@@ -1874,6 +1879,9 @@ static unsigned handler_locks(struct gen *g, uint32_t f, struct bt_lock_ref **ou
 
 		for (j = i; j < all.n && !access_cmp(&all.a[i], &all.a[j]); j++)
 			mode |= all.a[j].mode;
+		if ((mode & ACC_ADD) && all.a[i].space == BT_LOCK_MAP &&
+		    g->map_xcpu[all.a[i].index])
+			mode |= ACC_READ;
 		if (mode & (ACC_READ | ACC_WRITE)) {
 			l[n].space = all.a[i].space;
 			l[n].index = all.a[i].index;
@@ -1890,7 +1898,16 @@ static unsigned handler_locks(struct gen *g, uint32_t f, struct bt_lock_ref **ou
 /* Now that all code exists, give each probe its lock set. */
 static void add_probes(struct gen *g)
 {
-	size_t i;
+	size_t i, j;
+
+	g->map_xcpu = xcalloc(g->nmaps_known + 1, 1);
+	for (i = 0; i < g->fnacc.n; i++)
+		for (j = 0; j < g->fnacc.a[i].acc.n; j++) {
+			const struct access *a = &g->fnacc.a[i].acc.a[j];
+
+			if ((a->mode & ACC_XCPU) && a->index < g->nmaps_known)
+				g->map_xcpu[a->index] = 1;
+		}
 
 	for (i = 0; i < g->probes.n; i++) {
 		struct pending_probe *pp = &g->probes.a[i];
@@ -2077,6 +2094,8 @@ static void gen_globals(struct gen *g)
 			gs->index = pb_map(g->pb, sym->name, &m);
 			g->map_is_stats = xrealloc(g->map_is_stats, gs->index + 1);
 			g->map_is_stats[gs->index] = m.val_kind == BT_KIND_STATS;
+			if (gs->index + 1 > g->nmaps_known)
+				g->nmaps_known = gs->index + 1;
 		} else {
 			int has = sym->init != NULL;
 			uint32_t init = 0;
@@ -2382,6 +2401,7 @@ int codegen(struct compiler *cc, struct script *s,
 	pb_free(g.pb);
 	free(g.gslots);
 	free(g.map_is_stats);
+	free(g.map_xcpu);
 	for (i = 0; i < (int)g.fnacc.n; i++) {
 		VEC_FREE(g.fnacc.a[i].acc);
 		VEC_FREE(g.fnacc.a[i].callees);

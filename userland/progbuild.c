@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "progbuild.h"
+#include "bt_verify.h"
 #include "util.h"
 
 struct pb_loc_rel {
@@ -188,6 +189,110 @@ uint32_t pb_probe(struct progbuild *pb, const struct bt_probe_decl *decl,
 		VEC_PUSH(pb->locks, locks[i]);
 	VEC_PUSH(pb->probes, p);
 	return pb->probes.n - 1;
+}
+
+typedef VEC(struct bt_lock_ref) lockvec;
+
+static int ref_cmp(const void *a, const void *b)
+{
+	const struct bt_lock_ref *x = a, *y = b;
+
+	if (x->space != y->space)
+		return x->space - y->space;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Add the lock in's rule asks for to l (n entries, merged later). */
+static void need_lock(struct progbuild *pb, const struct bt_insn *in,
+		      const uint8_t *xcpu, lockvec *l)
+{
+	int stats = bt_op_info[in->op].opd[1] == BT_O_M && in->b < pb->maps.n &&
+		    pb->maps.a[in->b].val_kind == BT_KIND_STATS;
+	struct bt_lock_ref r = { 0 };
+	uint8_t space;
+	uint32_t index;
+	int need = bt_insn_lock_need(in, stats, &space, &index);
+
+	if (need == BT_NEED_NONE || (need == BT_NEED_STAT_ADD && !xcpu[index]))
+		return;
+	r.space = space;
+	r.index = index;
+	r.write = need == BT_NEED_WRITE || need == BT_NEED_STAT_WRITE_ALL;
+	VEC_PUSH(*l, r);
+}
+
+void pb_derive_locks(struct progbuild *pb)
+{
+	lockvec out = { 0 };
+	uint8_t *xcpu = xcalloc(pb->maps.n + 1, 1), *seen;
+	uint32_t *todo;
+	size_t i, j, k;
+
+	for (i = 0; i < pb->funcs.n; i++)
+		for (j = 0; j < pb->funcs.a[i].code.n; j++) {
+			const struct bt_insn *in = &pb->funcs.a[i].code.a[j];
+
+			if ((in->op == BT_OP_MCLEAR || in->op == BT_OP_MDEL) &&
+			    in->b < pb->maps.n && pb->maps.a[in->b].val_kind == BT_KIND_STATS)
+				xcpu[in->b] = 1;
+		}
+	seen = xcalloc(pb->funcs.n + 1, 1);
+	todo = xcalloc(pb->funcs.n + 1, sizeof(*todo));
+	for (i = 0; i < pb->probes.n; i++) {
+		struct bt_probe_decl *p = &pb->probes.a[i];
+		lockvec l = { 0 };
+		size_t sp = 0;
+
+		if (p->nlocks) {	/* declared by hand: keep */
+			uint32_t off = out.n;
+
+			for (k = 0; k < p->nlocks; k++)
+				VEC_PUSH(out, pb->locks.a[p->lock_off + k]);
+			p->lock_off = off;
+			continue;
+		}
+		memset(seen, 0, pb->funcs.n + 1);
+		if (p->handler < pb->funcs.n) {
+			todo[sp++] = p->handler;
+			seen[p->handler] = 1;
+		}
+		while (sp) {
+			struct pb_func *f = &pb->funcs.a[todo[--sp]];
+
+			for (j = 0; j < f->code.n; j++) {
+				const struct bt_insn *in = &f->code.a[j];
+
+				if (in->op == BT_OP_EXT)
+					continue;
+				if (in->op == BT_OP_CALL && in->a < pb->funcs.n && !seen[in->a]) {
+					seen[in->a] = 1;
+					todo[sp++] = in->a;
+				}
+				if (in->op < BT_OP__COUNT)
+					need_lock(pb, in, xcpu, &l);
+			}
+		}
+		if (l.n)
+			qsort(l.a, l.n, sizeof(*l.a), ref_cmp);
+		p->lock_off = out.n;
+		p->nlocks = 0;
+		for (j = 0; j < l.n; j = k) {
+			struct bt_lock_ref r = l.a[j];
+
+			for (k = j; k < l.n && !ref_cmp(&l.a[j], &l.a[k]); k++)
+				r.write |= l.a[k].write;
+			VEC_PUSH(out, r);
+			p->nlocks++;
+		}
+		VEC_FREE(l);
+	}
+	VEC_FREE(pb->locks);
+	pb->locks.a = out.a;
+	pb->locks.n = out.n;
+	pb->locks.cap = out.cap;
+	free(xcpu);
+	free(seen);
+	free(todo);
 }
 
 void pb_limits(struct progbuild *pb, const struct bt_limits *limits)

@@ -39,6 +39,14 @@ uint32_t pb_probe(struct progbuild *pb, const struct bt_probe_decl *decl,
 void pb_limits(struct progbuild *pb, const struct bt_limits *limits);
 
 /*
+ * Give every probe declared without locks the lock set its code needs,
+ * by the verifier's rule (bt_insn_lock_need()); probes with a hand-made
+ * set keep it.  For hand-assembled programs (tests); call before
+ * pb_serialize().
+ */
+void pb_derive_locks(struct progbuild *pb);
+
+/*
  * Functions.  pb_func_declare() reserves an index (so calls can name a
  * function generated later); pb_func_begin() makes it the one that
  * pb_emit() appends to, until pb_func_end() records its frame sizes.

@@ -15,6 +15,7 @@
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/sched/signal.h>
 #include <linux/stacktrace.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -204,6 +205,28 @@ ssize_t btk_rings_read(struct btk_sess *s, char __user *ubuf, size_t len)
 void btk_emit_error(struct btk_cpu *c, const char *msg)
 {
 	bt_vm_emit_text(c->ctx, BT_REC_ERROR, BT_REC_NOPC, msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* The verifier's needs (process context, inside LOAD)                */
+/* ------------------------------------------------------------------ */
+
+/* Charged to the caller's memory cgroup; a failure refuses the program. */
+void *bt_host_verify_alloc(size_t size)
+{
+	return kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+}
+
+void bt_host_verify_free(void *p)
+{
+	kvfree(p);
+}
+
+/* A long verification gives the CPU away and ends on SIGKILL. */
+int bt_host_verify_yield(void)
+{
+	cond_resched();
+	return fatal_signal_pending(current);
 }
 
 /* ------------------------------------------------------------------ */

@@ -97,6 +97,35 @@ void bt_host_exit(struct bt_ctx *ctx)
 	th_exit_calls++;
 }
 
+/* th_overtime_after: fail the hit at the Nth time check (0: never). */
+int th_overtime_after;
+int th_overtime_checks;
+
+int bt_host_overtime(struct bt_ctx *ctx)
+{
+	th_overtime_checks++;
+	if (th_overtime_after && th_overtime_checks >= th_overtime_after) {
+		bt_ctx_fail(ctx, "test host: time limit");
+		return 1;
+	}
+	return 0;
+}
+
+void *bt_host_verify_alloc(size_t size)
+{
+	return malloc(size ? size : 1);
+}
+
+void bt_host_verify_free(void *p)
+{
+	free(p);
+}
+
+int bt_host_verify_yield(void)
+{
+	return 0;
+}
+
 /* --- programs ----------------------------------------------------------- */
 
 int th_load_blob(struct th *t, const void *blob, size_t size)
@@ -108,7 +137,12 @@ int th_load_blob(struct th *t, const void *blob, size_t size)
 	t->size = size;
 	if (bt_load(&t->prog, t->blob, (uint32_t)size, &t->diag))
 		return -1;
-	return bt_verify(&t->prog, &t->diag);
+	if (bt_verify(&t->prog, &t->diag)) {
+		if (getenv("TH_DEBUG"))
+			fprintf(stderr, "th: %s\n", t->diag.msg);
+		return -1;
+	}
+	return 0;
 }
 
 int th_build(struct th *t, struct progbuild *pb)
@@ -117,6 +151,8 @@ int th_build(struct th *t, struct progbuild *pb)
 	size_t size;
 	int rc;
 
+	/* hand-built programs declare no locks: give them what the code needs */
+	pb_derive_locks(pb);
 	if (pb_serialize(pb, &blob, &size)) {
 		pb_free(pb);
 		snprintf(t->diag.msg, sizeof(t->diag.msg), "pb_serialize failed");

@@ -24,6 +24,8 @@
 extern uint8_t *th_buf;		/* records */
 extern size_t th_len, th_cap;
 extern int th_exit_calls;
+extern int th_overtime_after;	/* fail the hit at the Nth bt_host_overtime() (0: never) */
+extern int th_overtime_checks;	/* bt_host_overtime() calls so far */
 extern int th_reserve_fail;	/* make bt_host_out_reserve() return NULL */
 void th_reset(void);
 

@@ -107,8 +107,36 @@ static const struct vcase cases[] = {
 	{ "regex out of range", F(1, 1, 0, 0), { I(MATCH, 0, 0, 0, 0), RET }, 2, "regex 0 out of range (0)" },
 	{ "iterator out of range", F(1, 0, 1, 0), { I(ITNEXT, 0, 3, 1, 0), RET }, 2,
 	  "iterator it3 out of range (niters 1)" },
-	{ "TRYEND without TRY", F(1, 0, 0, 1), { I(TRYEND, 0, 0, 0, 0), RET }, 2, "func 'f' pc 0: TRYEND without TRY" },
-	{ "TRY without TRYEND", F(1, 0, 0, 1), { I(TRY, 0, 2, 0, 0), RET, RET }, 3, "TRY at 0 has no TRYEND" },
+	{ "TRYEND without TRY", F(1, 0, 0, 1), { I(TRYEND, 0, 0, 0, 0), RET }, 2, "func 'f' pc 0: TRYEND without TRY: no try block is open here" },
+	{ "accepts a return inside a try block (RET pops it)", F(1, 0, 0, 1),
+	  { I(TRY, 0, 2, 0, 0), RET, RET }, 3, NULL },
+	{ "jump into a try block over its TRY, then leave it (try depth wrap)", F(2, 0, 0, 1), {
+		I(JZ, 0, 0, 2, 0), I(TRY, 0, 5, 0, 0), I(JMP, 1, 6, 0, 0), I(TRYEND, 0, 0, 0, 0),
+		RET, RET, I(DIV, 0, 0, 0, 1), RET }, 8,
+	  "func 'f' pc 2: reached from pc 0 outside any try block and from pc 1 inside the try block begun at 1 (depth 1)" },
+	{ "JMP leaves more try blocks than are open", F(1, 0, 0, 1), {
+		I(TRY, 0, 3, 0, 0), I(JMP, 2, 4, 0, 0), I(TRYEND, 0, 0, 0, 0), RET, RET }, 5,
+	  "func 'f' pc 1: JMP leaves 2 try blocks but only 1 are open" },
+	{ "TRYEND on a path that skipped its TRY", F(2, 0, 0, 1), {
+		I(JZ, 0, 0, 2, 0), I(TRY, 0, 4, 0, 0), I(TRYEND, 0, 0, 0, 0), RET, RET }, 5,
+	  "func 'f' pc 2: reached from pc 0 outside any try block and from pc 1 inside" },
+	{ "accepts break out of a try block (JMP x = 1)", F(1, 0, 0, 1), {
+		I(TRY, 0, 3, 0, 0), I(JMP, 1, 4, 0, 0), I(TRYEND, 0, 0, 0, 0), RET, RET }, 5, NULL },
+	{ "accepts a catch block after its try block", F(2, 0, 0, 1), {
+		I(TRY, 0, 4, 0, 0), I(DIV, 0, 0, 0, 1), I(TRYEND, 0, 0, 0, 0), I(JMP, 0, 5, 0, 0),
+		I(LDI, 0, 0, 1, 0), RET }, 6, NULL },
+	{ "ITNEXT on an iterator not set up on every path", F(2, 0, 1, 0), {
+		I(JZ, 0, 0, 3, 0), I(ITINIT, 0, 0, 0, 0), EXTW(0, 0, 0), I(ITNEXT, 0, 0, 4, 0), RET }, 5,
+	  "func 'f' pc 3: ITNEXT reads iterator it0, which no ITINIT set up on every path here" },
+	{ "ITKEY before any ITINIT", F(2, 0, 1, 0), { I(ITKEY, 0, 0, 0, 0), RET }, 2,
+	  "ITKEY reads iterator it0" },
+	{ "accepts a foreach loop", F(2, 0, 1, 0), {
+		I(ITINIT, 0, 0, 0, 0), EXTW(0, 0, 0), I(ITNEXT, 0, 0, 5, 0), I(ITKEY, 0, 0, 0, 0),
+		I(LOOP, 0, 2, 1, 0), RET }, 6, NULL },
+	{ "LOOP to an instruction no forward path reaches", F(1, 0, 0, 0), {
+		I(JMP, 0, 2, 0, 0), I(NOP, 0, 0, 0, 0), I(LOOP, 0, 1, 1, 0) }, 3,
+	  "func 'f' pc 2: LOOP target 1 is reached by no forward path" },
+	{ "too many iterator slots", F(1, 0, 65, 0), { RET }, 1, "65 iterator slots, at most 64" },
 	{ "ntries too small", F(1, 0, 0, 0), { I(TRY, 0, 3, 0, 0), I(TRYEND, 0, 0, 0, 0), RET, RET }, 4,
 	  "try blocks nest 1 deep, ntries is 0" },
 	{ "nested tries need ntries 2", F(1, 0, 0, 1), {
@@ -116,13 +144,14 @@ static const struct vcase cases[] = {
 		I(NOP, 0, 0, 0, 0), I(TRYEND, 0, 0, 0, 0), RET }, 7, "nest 2 deep, ntries is 1" },
 	{ "jump out of a try block", F(1, 0, 0, 1), {
 		I(TRY, 0, 4, 0, 0), I(JMP, 0, 5, 0, 0), I(TRYEND, 0, 0, 0, 0), I(JMP, 0, 5, 0, 0),
-		I(NOP, 0, 0, 0, 0), RET }, 6, "func 'f' pc 2: jump to 5 leaves the try block begun at 0" },
+		I(NOP, 0, 0, 0, 0), RET }, 6,
+	  "func 'f' pc 5: reached from pc 1 inside the try block begun at 0 (depth 1) and from pc 4 outside any try block" },
 	{ "LOOP out of a try block", F(1, 0, 0, 1), {
 		I(NOP, 0, 0, 0, 0), I(TRY, 0, 4, 0, 0), I(LOOP, 0, 0, 1, 0), I(TRYEND, 0, 0, 0, 0), RET }, 5,
-	  "jump to 0 leaves the try block begun at 1" },
+	  "func 'f' pc 2: LOOP to 0: the target is reached from pc 0 outside any try block, the LOOP is inside the try block begun at 1 (depth 1)" },
 	{ "catch target inside its block", F(1, 0, 0, 1), {
 		I(TRY, 0, 1, 0, 0), I(TRYEND, 0, 0, 0, 0), RET }, 3,
-	  "catch target 1 of the TRY at 0 is inside its try block" },
+	  "func 'f' pc 1: reached as the catch target of the TRY at 0 outside any try block and from pc 0 inside the try block begun at 0 (depth 1)" },
 	{ "RETI in a void function", F(1, 0, 0, 0), { I(RETI, 0, 0, 0, 0) }, 1,
 	  "RETI in a function that does not return an integer" },
 	{ "MAGG variance shift mismatch", F(1, 0, 0, 0), { I(MAGG, 0, 0, 2, 0), EXTW(0, BT_AGG_VARIANCE, 1), RET }, 3,

@@ -216,6 +216,7 @@ int main(void)
 
 		struct progbuild *pb = gens[g]();
 
+		pb_derive_locks(pb);
 		if (pb_serialize(pb, &blob, &size))
 			abort();
 		pb_free(pb);

@@ -308,8 +308,11 @@ static void raise_maxd(struct bt_map *m, uint32_t home, uint32_t d)
 	if (d >= BT_MAP_MAXD_SAT) {
 		*md = BT_MAP_MAXD_SAT;
 		m->sat = 1;
+		m->worst = m->nslots;
 	} else {
 		*md = (uint16_t)d;
+		if (d > m->worst)
+			m->worst = d;
 	}
 	slot(m, home)->next |= BT_MENT_FAR;
 }
@@ -448,6 +451,7 @@ void bt_map_clear(struct bt_map *m)
 	m->count = 0;
 	m->head = m->tail = 0;
 	m->sat = 0;
+	m->worst = 0;
 }
 
 int64_t bt_map_key_int(const struct bt_map *m, struct bt_ment *e, uint32_t pos)
@@ -510,19 +514,39 @@ static inline void set_next(struct bt_map *m, uint32_t i, uint32_t n)
 	e->next = (e->next & ~BT_MENT_LINK) | n;
 }
 
+/* Make list (linked forward, ending in 0) the order list again. */
+static void relink(struct bt_map *m, uint32_t list)
+{
+	uint32_t prev = 0, n = 0, i;
+
+	for (i = list; i && n < m->count; i = bt_map_next(m, i), n++) {
+		bt_map_ent(m, i)->prev = prev;
+		prev = i;
+	}
+	m->head = list;
+	m->tail = prev;
+}
+
 /*
  * Bottom-up merge sort of the order list (Simon Tatham's, which is also
  * SystemTap's _stp_map_sort): stable, no extra memory, no recursion,
  * about log2(count) passes of count steps.  Links are range-checked as
  * they are read (bt_map_next()), and a pass stops after count elements.
+ *
+ * Between passes the list is whole (every entry once, in some order), so
+ * pass_done (if not NULL) may stop the sort there: it is told the steps
+ * the pass took, and a nonzero return leaves the map consistent but only
+ * partly sorted, and bt_map_sort() returns -1.  That is how a sort of a
+ * large map in probe context stays under the host's time bound.
  */
-void bt_map_sort(struct bt_map *m, uint32_t col, int desc, unsigned int agg)
+int bt_map_sort(struct bt_map *m, uint32_t col, int desc, unsigned int agg,
+		int (*pass_done)(void *arg, uint32_t steps), void *arg)
 {
 	struct sort_spec sp = { col, desc, agg, 0 };
-	uint32_t list = bt_map_first(m), insize, prev, i, n;
+	uint32_t list = bt_map_first(m), insize;
 
 	if (m->count < 2 || col > m->nkeys)
-		return;
+		return 0;
 	if (col > 0)
 		sp.is_str = m->kkind[col - 1] == BT_KIND_STR;
 	for (insize = 1; insize && insize < 2 * m->count; insize *= 2) {
@@ -563,14 +587,11 @@ void bt_map_sort(struct bt_map *m, uint32_t col, int desc, unsigned int agg)
 			set_next(m, tail, 0);
 		if (nmerges <= 1)
 			break;
+		if (pass_done && pass_done(arg, done)) {
+			relink(m, list);
+			return -1;
+		}
 	}
-	/* rebuild the back links */
-	prev = 0;
-	n = 0;
-	for (i = list; i && n < m->count; i = bt_map_next(m, i), n++) {
-		bt_map_ent(m, i)->prev = prev;
-		prev = i;
-	}
-	m->head = list;
-	m->tail = prev;
+	relink(m, list);
+	return 0;
 }

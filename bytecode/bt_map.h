@@ -109,6 +109,10 @@ struct bt_map {
 	uint32_t count;
 	uint32_t head, tail;	/* order list */
 	uint32_t sat;		/* a maxd saturated since the last clear */
+	uint32_t worst;		/* the largest maxd since the last clear (nslots
+				 * once one saturated): no find or insert scans
+				 * more than worst + 1 slots, which the VM
+				 * charges as work (bt_vm.h) */
 };
 
 enum bt_map_err {
@@ -361,6 +365,7 @@ const char *bt_map_key_str(const struct bt_map *m, struct bt_ment *e, uint32_t p
  * statistic agg, enum bt_agg), col 1..nkeys: by that key; desc: 1 for
  * descending.  Strings compare as strcmp.  O(n log n), iterative.
  */
-void bt_map_sort(struct bt_map *m, uint32_t col, int desc, unsigned int agg);
+int bt_map_sort(struct bt_map *m, uint32_t col, int desc, unsigned int agg,
+		int (*pass_done)(void *arg, uint32_t steps), void *arg);
 
 #endif /* BT_MAP_H */

@@ -791,6 +791,10 @@ int bt_regex_compile(const char *pat, size_t len, void *out, size_t cap,
 	if (rc)
 		return rc;
 	put(c, c->ninsns++, BT_RE_OP_MATCH, 0, 0, 0);
+	if ((uint64_t)c->ninsns * (1 + c->ngroups) > BT_RE_MAX_COST)
+		return fail(c, BT_RE_ETOOBIG, 0,
+			    "regular expression too complex (instructions x groups)",
+			    NULL, 0, NULL);
 	*size = finish(c);
 	return 0;
 }
@@ -848,6 +852,7 @@ int bt_regex_validate(const void *prog, size_t len)
 	if (rd32(p) != BT_RE_MAGIC || rd16(p + 4) != BT_RE_VERSION ||
 	    ngroups < 1 || ngroups > BT_RE_MAX_GROUPS ||
 	    ninsns < 1 || ninsns > BT_RE_MAX_INSNS ||
+	    (uint64_t)ninsns * (1 + ngroups) > BT_RE_MAX_COST ||
 	    nclasses > BT_RE_MAX_CLASSES)
 		return BT_RE_EINVAL;
 	if (rd32(p + 12) != len ||
@@ -860,6 +865,13 @@ int bt_regex_validate(const void *prog, size_t len)
 			return BT_RE_EINVAL;
 	}
 	return 0;
+}
+
+uint32_t bt_regex_cost(const void *prog)
+{
+	const uint8_t *p = prog;
+
+	return (uint32_t)rd16(p + 8) * (1u + rd16(p + 6));
 }
 
 int bt_regex_ngroups(const void *prog)

@@ -58,6 +58,14 @@
 #define BT_RE_MAX_CLASSES	256
 #define BT_RE_MAX_DEPTH		64	/* nested parentheses */
 #define BT_RE_MAX_REPEAT	12344	/* largest {m,n} count, as stap */
+/*
+ * A match costs about (len + 2) * ninsns * (1 + ngroups) steps, and it
+ * runs in probe context: a program's ninsns * (1 + ngroups) is at most
+ * this, so one match of a 4 KiB string (BT_CAP_MAXSTRINGLEN) is at most
+ * about 270 million steps and one of the default 512 bytes 34 million.
+ * The compiler refuses a pattern over it; bt_regex_validate() too.
+ */
+#define BT_RE_MAX_COST		65536
 
 /* Instructions.  Jump targets x, y are absolute instruction indexes. */
 enum bt_re_op {
@@ -103,6 +111,9 @@ int bt_regex_validate(const void *prog, size_t len);
 
 /* Groups, including group 0: ngroups() after a successful match. */
 int bt_regex_ngroups(const void *prog);
+
+/* ninsns x (1 + ngroups): a match's steps per input byte, at most. */
+uint32_t bt_regex_cost(const void *prog);
 
 /* Bytes of scratch memory bt_regex_match() needs for this program. */
 size_t bt_regex_scratch_size(const void *prog);

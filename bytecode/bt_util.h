@@ -27,9 +27,13 @@
 #ifdef __GNUC__
 #define bt_likely(x)	__builtin_expect(!!(x), 1)
 #define bt_unlikely(x)	__builtin_expect(!!(x), 0)
+#define bt_noinline	__attribute__((__noinline__))
+#define bt_always_inline	inline __attribute__((__always_inline__))
 #else
 #define bt_likely(x)	(x)
 #define bt_unlikely(x)	(x)
+#define bt_noinline
+#define bt_always_inline	inline
 #endif
 
 static inline void bt_memcpy(void *dst, const void *src, size_t n)

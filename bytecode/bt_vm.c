@@ -604,7 +604,42 @@ static struct bt_stat *merged(struct bt_ctx *ctx, const struct bt_mvar *mv,
 	return out;
 }
 
-/* Fill a statistics map's aggregation table from every CPU's. */
+/* --- work and time (bt_vm.h) --------------------------------------------- */
+
+/*
+ * The work counter ran out: a new quantum, and ask the host whether the
+ * hit has run too long.  Nonzero: it has, and the host has set the error.
+ */
+static bt_noinline int work_out(struct bt_ctx *ctx)
+{
+	ctx->work = BT_WORK_QUANTUM;
+	ctx->quanta++;
+	return bt_host_overtime(ctx);
+}
+
+/* Charge n units; nonzero: the hit is over its time. */
+static bt_always_inline int charge(struct bt_ctx *ctx, uint64_t n)
+{
+	ctx->work -= (int64_t)(n > BT_WORK_QUANTUM ? BT_WORK_QUANTUM : n);
+	return bt_unlikely(ctx->work < 0) && work_out(ctx);
+}
+
+/* A map operation scans at most worst + 1 slots. */
+static bt_always_inline uint64_t map_cost(const struct bt_map *m)
+{
+	return 1 + (m->worst >> 2);
+}
+
+/* bt_map_sort()'s pass_done: the sort stops when the hit is over time. */
+static int sort_pass(void *arg, uint32_t steps)
+{
+	return charge(arg, steps);
+}
+
+/*
+ * Fill a statistics map's aggregation table from every CPU's.  -1: an
+ * error (catchable), -2: over time.
+ */
 static int build_agg(struct bt_ctx *ctx, uint32_t mi)
 {
 	struct bt_mvar *mv = &ctx->sess->mvars[mi];
@@ -615,6 +650,9 @@ static int build_agg(struct bt_ctx *ctx, uint32_t mi)
 	for (c = 0; c < n; c++) {
 		struct bt_map *m = &mv->inst[c];
 		uint32_t i = bt_map_first(m), guard = m->cap;
+
+		if (charge(ctx, (uint64_t)m->count * map_cost(agg)))
+			return -2;
 
 		for (; i && guard--; i = bt_map_next(m, i)) {
 			struct bt_ment *e = bt_map_ent(m, i), *ae;
@@ -674,6 +712,10 @@ static int64_t do_match(struct bt_ctx *ctx, const char *str, uint32_t rx)
 	const void *code = ctx->prog->regexcode + d->offset;
 	size_t len = bt_strnlen(str, ctx->slen - 1);
 	int rc;
+
+	/* (len + 2) x ninsns x (1 + ngroups), over the ~32 steps of a unit */
+	if (charge(ctx, ((uint64_t)len + 2) * bt_regex_cost(code) / 32))
+		return -1;
 
 	rc = bt_regex_match(code, str, len, ctx->caps, BT_ARRAY_SIZE(ctx->caps),
 			    ctx->rx_scratch, ctx->rx_scratch_size);
@@ -756,6 +798,11 @@ static int interp(struct bt_ctx *ctx, uint32_t func)
 #define MV(i)	(&sess->mvars[(i)])
 #define MAP0(i)	(&sess->mvars[(i)].inst[0])
 #define KEYS	&r[in->c], SR(EXT->a)
+/* Charge n work units (bt_vm.h); over time ends the handler. */
+#define WORK(n) do {							\
+	if (bt_unlikely(charge(ctx, (n))))				\
+		goto overtime;						\
+} while (0)
 /* An insert found no room: "Array overflow, check ..." for map in->b. */
 #define IF_FULL_RAISE(e) do {						\
 	if (bt_unlikely(!(e))) {					\
@@ -823,6 +870,7 @@ dispatch:
 		budget -= in->b;
 		if (budget < 0 || ((in->x & BT_ACT_LE0) && budget == 0))
 			goto maxaction;
+		WORK((uint32_t)(in - code) - in->a + 1);	/* verified: a <= pc */
 		in = code + in->a;
 		NEXT();
 	CASE(CALL) {
@@ -834,6 +882,7 @@ dispatch:
 			goto maxaction;
 		if (ctx->depth >= sess->lim.maxnesting)
 			RAISE("MAXNESTING exceeded");
+		WORK(g->code_len);
 		nf = push_frame(ctx, fp, in->a);
 		for (j = 0; j < g->nparam_i; j++)
 			nf->r[j] = r[in->b + j];
@@ -849,6 +898,7 @@ dispatch:
 		NEXT();
 	}
 	CASE(CALLB)
+		WORK(1 + (slen >> 6));	/* string builtins touch up to slen bytes */
 		ctx->budget = budget;
 		rc = bt_builtin_call(ctx, in->a, r, s, in->b, in->c);
 		if (bt_unlikely(rc)) {
@@ -1049,10 +1099,15 @@ dispatch:
 		RA = cmp(in->x, bt_strcmp(SR(in->b), SR(in->c)), 0);
 		in++;
 		NEXT();
-	CASE(MATCH)
-		RA = do_match(ctx, SR(in->b), in->c) ^ in->x;
+	CASE(MATCH) {
+		int64_t m = do_match(ctx, SR(in->b), in->c);
+
+		if (bt_unlikely(m < 0))
+			goto overtime;
+		RA = m ^ in->x;
 		in++;
 		NEXT();
+	}
 
 	CASE(GLD)
 		RA = sess->gint[in->b];
@@ -1081,6 +1136,7 @@ dispatch:
 
 			RA = e ? *(int64_t *)bt_ment_val(m, e) : 0;
 		}
+		WORK(map_cost(m));
 		in += 2;
 		NEXT();
 	}
@@ -1092,6 +1148,7 @@ dispatch:
 			bt_strlcpy(SR(in->a), bt_ment_val(m, e), slen);
 		else
 			SR(in->a)[0] = 0;
+		WORK(map_cost(m));
 		in += 2;
 		NEXT();
 	}
@@ -1100,6 +1157,7 @@ dispatch:
 		struct bt_ment *e = bt_map_is_i1(m) ? bt_map_insert1(m, RC) :
 				    bt_map_insert(m, KEYS, NULL);
 
+		WORK(map_cost(m));
 		IF_FULL_RAISE(e);
 		*(int64_t *)bt_ment_val(m, e) = RA;
 		in += 2;
@@ -1109,6 +1167,7 @@ dispatch:
 		struct bt_map *m = MAP0(in->b);
 		struct bt_ment *e = bt_map_insert(m, KEYS, NULL);
 
+		WORK(map_cost(m));
 		IF_FULL_RAISE(e);
 		bt_strlcpy(bt_ment_val(m, e), SR(in->a), slen);
 		in += 2;
@@ -1120,6 +1179,7 @@ dispatch:
 				    bt_map_insert(m, KEYS, NULL);
 		int64_t *v;
 
+		WORK(map_cost(m));
 		IF_FULL_RAISE(e);
 		v = bt_ment_val(m, e);
 		*v = WADD(*v, RA);
@@ -1131,8 +1191,10 @@ dispatch:
 		struct bt_mvar *mv = MV(in->b);
 		uint32_t k;
 
-		for (k = 0; k < mv->ninst; k++)
+		for (k = 0; k < mv->ninst; k++) {
 			bt_map_delete(&mv->inst[k], KEYS);
+			WORK(map_cost(&mv->inst[k]));
+		}
 		in += 2;
 		NEXT();
 	}
@@ -1141,6 +1203,7 @@ dispatch:
 
 		RA = mv->stats ? stats_has(ctx, mv, KEYS) :
 		     bt_map_find(&mv->inst[0], KEYS) != NULL;
+		WORK((uint64_t)(mv->stats ? sess->ncpus : 1) * map_cost(&mv->inst[0]));
 		in += 2;
 		NEXT();
 	}
@@ -1154,6 +1217,7 @@ dispatch:
 		if (!e)
 			e = bt_map_insert(m, KEYS, NULL);
 
+		WORK(map_cost(m));
 		IF_FULL_RAISE(e);
 		bt_stat_add(&mv->shape, bt_ment_val(m, e), RA);
 		in += 2;
@@ -1163,6 +1227,7 @@ dispatch:
 		struct bt_stat_shape sh;
 		struct bt_stat *st = merged(ctx, MV(in->b), KEYS, 0, &sh);
 
+		WORK((uint64_t)sess->ncpus * map_cost(MAP0(in->b)));
 		if (bt_stat_extract(&sh, st, EXT->b, &RA) < 0)
 			RAISE(msg_empty);
 		in += 2;
@@ -1173,6 +1238,7 @@ dispatch:
 		struct bt_stat *st = merged(ctx, MV(in->b), KEYS, 1, &sh);
 		int64_t b = RA;
 
+		WORK((uint64_t)sess->ncpus * map_cost(MAP0(in->b)));
 		if (!st->count)
 			RAISE(msg_empty);
 		if (b < 0 || b >= (int64_t)sh.nbuckets)
@@ -1185,8 +1251,12 @@ dispatch:
 		struct bt_mvar *mv = MV(in->b);
 		uint32_t k;
 
-		for (k = 0; k < mv->ninst; k++)
+		for (k = 0; k < mv->ninst; k++) {
+			/* a clear visits every entry; a saturated one all maxd */
+			WORK(1 + mv->inst[k].count / 4 +
+			     (mv->inst[k].sat ? mv->inst[k].nslots / 64 : 0));
 			bt_map_clear(&mv->inst[k]);
+		}
 		in++;
 		NEXT();
 	}
@@ -1194,7 +1264,10 @@ dispatch:
 		struct bt_mvar *mv = MV(in->b);
 
 		if (mv->stats) {
-			if (build_agg(ctx, in->b))
+			rc = build_agg(ctx, in->b);
+			if (rc == -2)
+				goto overtime;
+			if (rc)
 				RAISE_SET();
 			RA = mv->inst[sess->ncpus].count;
 		} else {
@@ -1210,12 +1283,17 @@ dispatch:
 		struct bt_map *m = &mv->inst[0];
 
 		if (mv->stats) {
-			if (build_agg(ctx, in->b))
+			rc = build_agg(ctx, in->b);
+			if (rc == -2)
+				goto overtime;
+			if (rc)
 				RAISE_SET();
 			m = &mv->inst[sess->ncpus];
 		}
-		if (in->x != BT_SORT_NONE)
-			bt_map_sort(m, EXT->a, in->x == BT_SORT_DESC, EXT->b);
+		if (in->x != BT_SORT_NONE &&
+		    bt_map_sort(m, EXT->a, in->x == BT_SORT_DESC, EXT->b,
+				sort_pass, ctx))
+			goto overtime;
 		it->m = m;
 		it->cur = 0;
 		it->nxt = bt_map_first(m);
@@ -1272,11 +1350,13 @@ dispatch:
 	}
 
 	CASE(PRINTF)
+		WORK(1 + (slen >> 4));	/* its %s arguments, formatted */
 		if (do_printf(ctx, in->a, &r[in->b], SR(in->c)) < 0)
 			RAISE_SET();
 		in++;
 		NEXT();
 	CASE(SPRINTF)
+		WORK(1 + (slen >> 4));
 		if (do_sprintf(ctx, in->a, &r[in->b], SR(in->c), SR(EXT->a)) < 0)
 			RAISE_SET();
 		in += 2;
@@ -1295,6 +1375,10 @@ dispatch:
 
 maxaction:
 	msg = msg_maxaction;
+	uncatchable = 1;
+	goto raise;
+overtime:
+	msg = NULL;		/* the host's bt_ctx_fail() text */
 	uncatchable = 1;
 raise:
 	if (msg)
@@ -1339,6 +1423,8 @@ int bt_run_func(struct bt_ctx *ctx, uint32_t func)
 	    prog->funcs[func].nparam_s)
 		return BT_RUN_BADPROBE;
 	ctx->budget = prog->limits.maxaction;
+	ctx->work = BT_WORK_QUANTUM;
+	ctx->quanta = 0;
 	ctx->depth = 0;
 	ctx->ntry = 0;
 	ctx->err_set = 0;

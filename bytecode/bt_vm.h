@@ -30,6 +30,20 @@
  * host then calls bt_session_note_error() and ends the session when it
  * says so.  "MAXACTION exceeded" and abort() are never caught.
  *
+ * Work and time: MAXACTION bounds the statements of a hit, but not what
+ * one statement costs, so the VM also counts work, in units of about one
+ * instruction: a LOOP charges its body's length, a CALL its callee's
+ * length (forward-only code runs each instruction at most once per call
+ * or iteration, so that covers every plain instruction), and the heavy
+ * instructions what they touch - a regex match its (length x program),
+ * a map operation its table's longest probe, a sort or an aggregation
+ * the entries it visits, printf its string width.  Every BT_WORK_QUANTUM
+ * units it asks bt_host_overtime(), which compares the clock with the
+ * host's bound; "too long" ends the handler with the host's message,
+ * uncatchable like MAXACTION.  So a hit runs at most its bound plus one
+ * quantum plus one heavy instruction (bt_regex.h BT_RE_MAX_COST bounds
+ * the heaviest, a match).
+ *
  * Locking is the host's business: it takes the locks a probe's
  * bt_lock_ref list names before bt_run_probe().  Note for the compiler:
  * anything that reorders a map (ITINIT with a sort, and ITINIT, MCOUNT,
@@ -54,6 +68,7 @@ enum bt_run {
 	BT_RUN_BADPROBE = -1,	/* no such probe / function */
 };
 
+#define BT_WORK_QUANTUM		65536	/* work units between time checks */
 #define BT_MEMDUMP_MAX		4096	/* %m / %M: bytes per printf */
 #define BT_ERRMSG_MIN		256	/* error buffer: max(this, MAXSTRINGLEN) */
 
@@ -113,6 +128,8 @@ struct bt_ctx {
 	const char *pp;		/* pp() when the host sets it (one function
 				 * of a wildcard probe point), else NULL */
 	int64_t budget;		/* actions left */
+	int64_t work;		/* work units before the next time check */
+	uint32_t quanta;	/* bt_host_overtime() calls in this hit */
 	uint32_t depth;		/* function frames above the handler's */
 	uint32_t ntry, maxtry;
 	uint32_t slen;

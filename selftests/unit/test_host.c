@@ -20,6 +20,7 @@ void th_reset(void)
 	th_len = 0;
 	th_exit_calls = 0;
 	th_reserve_fail = 0;
+	th_overtime_checks = 0;
 }
 
 void *bt_host_out_reserve(struct bt_ctx *ctx, uint32_t len)

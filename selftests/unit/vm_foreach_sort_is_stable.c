@@ -77,16 +77,16 @@ static void small_cases(void)
 
 	for (i = 0; i < 5; i++)
 		put(m, &es[i]);
-	bt_map_sort(m, 0, 0, 0);
+	bt_map_sort(m, 0, 0, 0, NULL, NULL);
 	CHECK_STR(walk(m), "3c:1 1a:1 5e:2 9B:2 7aa:3", "by value ascending, ties in insertion order");
-	bt_map_sort(m, 0, 1, 0);
+	bt_map_sort(m, 0, 1, 0, NULL, NULL);
 	CHECK_STR(walk(m), "7aa:3 5e:2 9B:2 3c:1 1a:1", "by value descending, ties keep the prior order");
 	CHECK_STR(walk(m), "7aa:3 5e:2 9B:2 3c:1 1a:1", "unsorted walk sees the last sort");
-	bt_map_sort(m, 1, 0, 0);
+	bt_map_sort(m, 1, 0, 0, NULL, NULL);
 	CHECK_STR(walk(m), "1a:1 3c:1 5e:2 7aa:3 9B:2", "by int key ascending");
-	bt_map_sort(m, 2, 0, 0);
+	bt_map_sort(m, 2, 0, 0, NULL, NULL);
 	CHECK_STR(walk(m), "9B:2 1a:1 7aa:3 3c:1 5e:2", "by string key: strcmp order ('B' < 'a')");
-	bt_map_sort(m, 2, 1, 0);
+	bt_map_sort(m, 2, 1, 0, NULL, NULL);
 	CHECK_STR(walk(m), "5e:2 3c:1 7aa:3 1a:1 9B:2", "by string key descending");
 	put(m, &(struct elem){ 4, "d", 0 });
 	CHECK_STR(walk(m), "5e:2 3c:1 7aa:3 1a:1 9B:2 4d:0", "insert after a sort appends");
@@ -152,7 +152,7 @@ static void random_cases(void)
 		ref_cmp_col = round % 3 == 1 ? 0 : round % 3 == 0 ? 2 : 0;
 		ref_desc = round & 1;
 		ref_sort(ref, N);
-		bt_map_sort(m, ref_cmp_col == 2 ? 2 : ref_cmp_col, ref_desc, 0);
+		bt_map_sort(m, ref_cmp_col == 2 ? 2 : ref_cmp_col, ref_desc, 0, NULL, NULL);
 		i = 0;
 		for (it = bt_map_first(m); it; it = bt_map_next(m, it), i++) {
 			struct bt_ment *e = bt_map_ent(m, it);

@@ -603,7 +603,7 @@ static void sort_test(void)
 		*(int64_t *)bt_ment_val(&m, bt_map_insert1(&m, keys[i])) = (i * 7) % 13;
 	for (i = 0; i < 200; i++)
 		*(int64_t *)bt_ment_val(&m, bt_map_insert1(&m, 1000 + i * 3)) = i % 11;
-	bt_map_sort(&m, 0, 0, 0);
+	bt_map_sort(&m, 0, 0, 0, NULL, NULL);
 	for (i = bt_map_first(&m); i; i = bt_map_next(&m, i), n++) {
 		int64_t v = *(int64_t *)bt_ment_val(&m, bt_map_ent(&m, i));
 

@@ -47,7 +47,7 @@
 
 #define BT_DEV_NAME		"bytetap"	/* /dev/bytetap */
 #define BT_IOC_ABI_MAJOR	1
-#define BT_IOC_ABI_MINOR	1	/* 1: tracepoint probes */
+#define BT_IOC_ABI_MINOR	2	/* 1: tracepoint probes; 2: GET_INFO ceilings */
 #define BT_IOC_MAGIC		0xb7
 
 /* Fixed-size text fields. */
@@ -73,6 +73,12 @@ struct bt_ioc_info {
 	__u32 min_timer_ns;	/* shortest timer.* period accepted */
 	__u32 features;		/* BT_FEAT_* */
 	char version[BT_IOC_VERSION_LEN];	/* module version, NUL-terminated */
+	/* ABI minor 2: the module's ceilings (module parameters) */
+	__u64 max_total_mem;	/* cap on all sessions' memory together */
+	__u64 mem_in_use;	/* bytes all sessions hold now */
+	__u32 max_action;	/* largest MAXACTION a program may ask for */
+	__u32 max_hit_us;	/* longest handler run in probe context, us
+				 * (begin/end/error probes: 10x) */
 };
 
 enum bt_ioc_features {

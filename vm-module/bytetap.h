@@ -47,6 +47,13 @@
 #define BTK_WRAP_MARK		(~0ull)		/* ring: rest of the buffer unused */
 
 /*
+ * Every allocation a program causes: charged to the caller's memory
+ * cgroup, and no allocation-failure splat (a failure is an ENOMEM that
+ * says which ceiling or allocation it was).
+ */
+#define BTK_GFP			(GFP_KERNEL_ACCOUNT | __GFP_NOWARN)
+
+/*
  * Arguments a tracepoint probe passes on: btk_tp_probe() takes this many
  * u64 after its data pointer, whatever the tracepoint's prototype.
  */
@@ -89,6 +96,7 @@ struct btk_cpu {
 	const struct btk_attach *att;
 	const u64 *tp_args;	/* a tracepoint's [BTK_TP_NARGS] arguments */
 	u32 kind;		/* enum bt_probe_kind */
+	u64 hit_start;		/* local_clock() at the hit's first time check */
 	/* counters, written only by this CPU */
 	u64 hits;
 	u64 skipped_lock;
@@ -154,7 +162,7 @@ struct btk_sess {
 	struct bt_prog prog;
 	struct bt_session *vm;
 	size_t vm_size;
-	u64 mem;			/* bytes allocated */
+	u64 mem;			/* bytes allocated, counted in btk_mem_in_use */
 
 	u32 ncpus;			/* nr_cpu_ids */
 	u32 nslots;			/* ncpus + 1: the CPUs and the process slot */
@@ -186,6 +194,10 @@ struct btk_sess {
 
 /* module parameters (dev.c) */
 extern unsigned long btk_max_session_mem;
+extern unsigned long btk_max_total_mem;
+extern unsigned int btk_max_action;
+extern unsigned int btk_max_hit_us;
+extern atomic64_t btk_mem_in_use;	/* bytes every session holds (session.c) */
 extern unsigned int btk_max_blob;
 extern unsigned int btk_max_attach;
 extern unsigned int btk_ring_size_default;
@@ -214,6 +226,9 @@ void btk_tp_probe(void *data, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 a6,
 bool btk_trylock(atomic_t *l, bool write);
 void btk_unlock(atomic_t *l, bool write);
 void btk_init_exit_work(struct btk_sess *s);
+
+/* session.c: memory ceilings */
+int btk_mem_reserve(struct btk_sess *s, u64 bytes, char *msg, size_t msgsz);
 
 /* host.c: rings */
 int btk_ring_init(struct btk_ring *r, u32 size, int node);

@@ -21,9 +21,30 @@
 
 #include "bytetap.h"
 
-unsigned long btk_max_session_mem = 256ul << 20;
+/*
+ * Ceilings.  A program's own limits (MAXACTION, ...) travel in its blob,
+ * so they may only lower these, never raise them; memory is decided here
+ * from what LOAD and ATTACH allocate, never from what the program says.
+ * 0 for a memory ceiling means "the default for this machine's RAM",
+ * computed at load (btk_init()).
+ */
+unsigned long btk_max_session_mem;
 module_param_named(max_session_mem, btk_max_session_mem, ulong, 0644);
-MODULE_PARM_DESC(max_session_mem, "most bytes one session may allocate (default 256 MiB)");
+MODULE_PARM_DESC(max_session_mem, "most bytes one session may allocate (default: RAM/8, at most 256 MiB)");
+
+unsigned long btk_max_total_mem;
+module_param_named(max_total_mem, btk_max_total_mem, ulong, 0644);
+MODULE_PARM_DESC(max_total_mem, "most bytes all sessions together may allocate (default: RAM/4)");
+
+unsigned int btk_max_action = 1000000;
+module_param_named(max_action, btk_max_action, uint, 0644);
+MODULE_PARM_DESC(max_action, "largest MAXACTION a program may ask for (default 1000000)");
+
+unsigned int btk_max_hit_us = 500000;
+module_param_named(max_hit_us, btk_max_hit_us, uint, 0644);
+MODULE_PARM_DESC(max_hit_us, "longest a probe handler may run, microseconds; begin/end probes 10x (default 500000)");
+
+atomic64_t btk_mem_in_use = ATOMIC64_INIT(0);
 
 unsigned int btk_max_blob = 16u << 20;
 module_param_named(max_blob, btk_max_blob, uint, 0644);
@@ -153,7 +174,11 @@ static int ioc_info(void __user *u)
 	info.ncpus = nr_cpu_ids;
 	info.max_attach = btk_max_attach;
 	info.max_blob = btk_max_blob;
-	info.max_session_mem = btk_max_session_mem;
+	info.max_session_mem = READ_ONCE(btk_max_session_mem);
+	info.max_total_mem = READ_ONCE(btk_max_total_mem);
+	info.mem_in_use = atomic64_read(&btk_mem_in_use);
+	info.max_action = READ_ONCE(btk_max_action);
+	info.max_hit_us = READ_ONCE(btk_max_hit_us);
 	info.ring_size_default = btk_ring_size_default;
 	info.ring_size_max = btk_ring_size_max;
 	info.min_timer_ns = BTK_MIN_TIMER_NS;
@@ -266,7 +291,14 @@ static struct miscdevice btk_misc = {
 
 static int __init btk_init(void)
 {
-	int rc = misc_register(&btk_misc);
+	unsigned long ram = totalram_pages() << PAGE_SHIFT;
+	int rc;
+
+	if (!btk_max_total_mem)
+		btk_max_total_mem = ram / 4;
+	if (!btk_max_session_mem)
+		btk_max_session_mem = min(ram / 8, 256ul << 20);
+	rc = misc_register(&btk_misc);
 
 	if (rc)
 		pr_err("bytetap: cannot register /dev/%s: %d\n", BT_DEV_NAME, rc);

@@ -40,7 +40,7 @@
 
 int btk_ring_init(struct btk_ring *r, u32 size, int node)
 {
-	r->buf = vzalloc_node(size, node);
+	r->buf = kvzalloc_node(size, BTK_GFP, node);
 	if (!r->buf)
 		return -ENOMEM;
 	r->size = size;
@@ -51,7 +51,7 @@ int btk_ring_init(struct btk_ring *r, u32 size, int node)
 
 void btk_ring_free(struct btk_ring *r)
 {
-	vfree(r->buf);
+	kvfree(r->buf);
 	r->buf = NULL;
 }
 
@@ -208,13 +208,59 @@ void btk_emit_error(struct btk_cpu *c, const char *msg)
 }
 
 /* ------------------------------------------------------------------ */
+/* The hit's time guard                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Called by the VM every BT_WORK_QUANTUM units of work (bt_vm.h).  The
+ * first call of a hit starts the clock, so that the hits that never get
+ * that far - nearly all of them - never read it.  A hit in probe context
+ * may run max_hit_us; begin, end and error probes (process context,
+ * inside START and STOP) ten times that, giving the CPU away at every
+ * check, and a fatal signal ends them.  This is the safety net under the
+ * overload guard: STP_NO_OVERLOAD turns that off, never this.  Too long
+ * ends the session with an error.
+ */
+int bt_host_overtime(struct bt_ctx *ctx)
+{
+	struct btk_cpu *c = ctx->host;
+	u64 now = local_clock(), bound;
+
+	if (c->process) {
+		cond_resched();
+		if (fatal_signal_pending(current)) {
+			bt_ctx_fail(ctx, "probe handler interrupted: the front end was killed");
+			WRITE_ONCE(c->sess->error_state, 1);
+			return 1;
+		}
+	}
+	if (ctx->quanta <= 1) {
+		c->hit_start = now;
+		return 0;
+	}
+	bound = (u64)READ_ONCE(btk_max_hit_us) * NSEC_PER_USEC;
+	if (c->process)
+		bound *= 10;
+	if (now - c->hit_start <= bound)
+		return 0;
+	bt_ctx_failf(ctx, "probe handler ran for more than %llu us (module parameter max_hit_us%s)",
+		     (unsigned long long)div_u64(bound, NSEC_PER_USEC),
+		     c->process ? " x 10 for begin, end and error probes" : "");
+	if (c->process)
+		WRITE_ONCE(c->sess->error_state, 1);
+	else
+		btk_request_exit(c->sess, true);
+	return 1;
+}
+
+/* ------------------------------------------------------------------ */
 /* The verifier's needs (process context, inside LOAD)                */
 /* ------------------------------------------------------------------ */
 
 /* Charged to the caller's memory cgroup; a failure refuses the program. */
 void *bt_host_verify_alloc(size_t size)
 {
-	return kvmalloc(size, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	return kvmalloc(size, BTK_GFP);
 }
 
 void bt_host_verify_free(void *p)

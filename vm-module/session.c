@@ -15,6 +15,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/sched/signal.h>
 #include <linux/vmalloc.h>
 #include <linux/delay.h>
 #include <linux/log2.h>
@@ -89,8 +90,8 @@ static void unregister_all(struct btk_sess *s)
 
 	if (!s->natts)
 		return;
-	kps = kvmalloc_array(s->natts, sizeof(*kps), GFP_KERNEL);
-	rps = kvmalloc_array(s->natts, sizeof(*rps), GFP_KERNEL);
+	kps = kvmalloc_array(s->natts, sizeof(*kps), BTK_GFP);
+	rps = kvmalloc_array(s->natts, sizeof(*rps), BTK_GFP);
 	for (i = 0; i < s->natts; i++) {
 		struct btk_attach *a = s->atts[i];
 
@@ -173,23 +174,74 @@ static void disarm(struct btk_sess *s)
 		synchronize_rcu();
 }
 
+/* ------------------------------------------------------------------ */
+/* Memory ceilings                                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Count bytes against the session's ceiling and the module's: 0, or
+ * -ENOMEM with msg (LOGSZ) naming the ceiling.  Reserved before the
+ * allocation, so that no blob makes the module allocate past either.
+ */
+int btk_mem_reserve(struct btk_sess *s, u64 bytes, char *msg, size_t msgsz)
+{
+	u64 cap = READ_ONCE(btk_max_session_mem);
+	u64 all = READ_ONCE(btk_max_total_mem);
+	u64 now;
+
+	if (bytes > cap || s->mem + bytes > cap) {
+		snprintf(msg, msgsz,
+			 "the session needs %llu bytes, over the limit of %llu (module parameter max_session_mem)",
+			 s->mem + bytes, cap);
+		return -ENOMEM;
+	}
+	now = atomic64_add_return(bytes, &btk_mem_in_use);
+	if (now > all) {
+		atomic64_sub(bytes, &btk_mem_in_use);
+		snprintf(msg, msgsz,
+			 "the session needs %llu bytes, and with the other sessions' %llu that is over the limit of %llu (module parameter max_total_mem)",
+			 s->mem + bytes, now - bytes - s->mem, all);
+		return -ENOMEM;
+	}
+	s->mem += bytes;
+	return 0;
+}
+
+static void mem_unreserve(struct btk_sess *s, u64 bytes)
+{
+	bytes = min(bytes, s->mem);
+	s->mem -= bytes;
+	atomic64_sub(bytes, &btk_mem_in_use);
+}
+
+/* What one attachment holds. */
+static u64 attach_mem(const struct btk_attach *a)
+{
+	return sizeof(*a) + (a->pp ? strlen(a->pp) + 1 : 0);
+}
+
+static void free_attach(struct btk_sess *s, struct btk_attach *a)
+{
+	mem_unreserve(s, attach_mem(a));
+	kfree(a->pp);
+	kfree(a);
+}
+
 static void free_program(struct btk_sess *s)
 {
 	u32 i;
 
 	if (s->atts) {
-		for (i = 0; i < s->natts; i++) {
-			kfree(s->atts[i]->pp);
-			kfree(s->atts[i]);
-		}
+		for (i = 0; i < s->natts; i++)
+			free_attach(s, s->atts[i]);
 		kvfree(s->atts);
 		s->atts = NULL;
 	}
 	s->natts = 0;
-	kfree(s->tps);
+	kvfree(s->tps);
 	s->tps = NULL;
 	s->ntps = 0;
-	kfree(s->timers);
+	kvfree(s->timers);
 	s->timers = NULL;
 	s->ntimers = 0;
 	if (s->cpus) {
@@ -197,7 +249,7 @@ static void free_program(struct btk_sess *s)
 			if (!s->cpus[i])
 				continue;
 			btk_ring_free(&s->cpus[i]->ring);
-			vfree(s->cpus[i]);
+			kvfree(s->cpus[i]);
 		}
 		kfree(s->cpus);
 		s->cpus = NULL;
@@ -205,12 +257,13 @@ static void free_program(struct btk_sess *s)
 	kvfree(s->glocks);
 	kvfree(s->mlocks);
 	s->glocks = s->mlocks = NULL;
-	vfree(s->vm);
+	kvfree(s->vm);
 	s->vm = NULL;
 	kvfree(s->bounce);
 	s->bounce = NULL;
 	kvfree(s->blob);
 	s->blob = NULL;
+	mem_unreserve(s, s->mem);
 }
 
 void btk_sess_free(struct btk_sess *s)
@@ -433,8 +486,11 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 	ring = roundup_pow_of_two(max(ring, 4096u));
 
 	/* the program is copied in once; only this copy is ever looked at */
+	rc = btk_mem_reserve(s, a->blob_len, msg, LOGSZ);
+	if (rc)
+		goto fail;
 	rc = -ENOMEM;
-	s->blob = kvmalloc(a->blob_len, GFP_KERNEL);
+	s->blob = kvmalloc(a->blob_len, BTK_GFP);
 	if (!s->blob)
 		goto fail;
 	rc = -EFAULT;
@@ -449,6 +505,14 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 	rc = check_probes(s, msg);
 	if (rc)
 		goto fail;
+	/* the program may lower the module's ceilings, never raise them */
+	if (s->prog.limits.maxaction > READ_ONCE(btk_max_action)) {
+		rc = -EINVAL;
+		snprintf(msg, LOGSZ,
+			 "MAXACTION %u is over the module's ceiling of %u (module parameter max_action)",
+			 s->prog.limits.maxaction, READ_ONCE(btk_max_action));
+		goto fail;
+	}
 
 	/* sizes, against the session cap */
 	s->ncpus = nr_cpu_ids;
@@ -471,27 +535,28 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 			 ntps, btk_max_attach);
 		goto fail;
 	}
-	total = (u64)a->blob_len + s->vm_size + locks + BTK_BOUNCE_SIZE +
+	total = s->vm_size + locks + BTK_BOUNCE_SIZE +
 		(u64)(num_possible_cpus() + 1) * (cpu_size + ring) +
 		(u64)ntimers * sizeof(struct btk_timer) +
 		(u64)ntps * sizeof(struct btk_tp) +
 		(u64)btk_max_attach * sizeof(void *);
 	rc = -ENOMEM;
-	if (!s->vm_size || total > btk_max_session_mem) {
-		snprintf(msg, LOGSZ,
-			 "the program needs %llu bytes, over the limit of %lu (module parameter max_session_mem)",
-			 s->vm_size ? total : ~0ull, btk_max_session_mem);
+	if (!s->vm_size) {
+		snprintf(msg, LOGSZ, "the program's maps and globals need more memory than can be counted");
 		goto fail;
 	}
-
-	s->vm = vzalloc(s->vm_size);
-	s->cpus = kcalloc(s->nslots, sizeof(*s->cpus), GFP_KERNEL);
-	s->glocks = kvcalloc(s->prog.nglobals + 1, sizeof(atomic_t), GFP_KERNEL);
-	s->mlocks = kvcalloc(s->prog.nmaps + 1, sizeof(atomic_t), GFP_KERNEL);
-	s->atts = kvcalloc(btk_max_attach, sizeof(*s->atts), GFP_KERNEL);
-	s->timers = kcalloc(ntimers + 1, sizeof(*s->timers), GFP_KERNEL);
-	s->tps = kcalloc(ntps + 1, sizeof(*s->tps), GFP_KERNEL);
-	s->bounce = kvmalloc(BTK_BOUNCE_SIZE, GFP_KERNEL);
+	rc = btk_mem_reserve(s, total, msg, LOGSZ);
+	if (rc)
+		goto fail;
+	rc = -ENOMEM;
+	s->vm = kvzalloc(s->vm_size, BTK_GFP);
+	s->cpus = kcalloc(s->nslots, sizeof(*s->cpus), BTK_GFP);
+	s->glocks = kvcalloc(s->prog.nglobals + 1, sizeof(atomic_t), BTK_GFP);
+	s->mlocks = kvcalloc(s->prog.nmaps + 1, sizeof(atomic_t), BTK_GFP);
+	s->atts = kvcalloc(btk_max_attach, sizeof(*s->atts), BTK_GFP);
+	s->timers = kvcalloc(ntimers + 1, sizeof(*s->timers), BTK_GFP);
+	s->tps = kvcalloc(ntps + 1, sizeof(*s->tps), BTK_GFP);
+	s->bounce = kvmalloc(BTK_BOUNCE_SIZE, BTK_GFP);
 	if (!s->vm || !s->cpus || !s->glocks || !s->mlocks || !s->atts ||
 	    !s->timers || !s->tps || !s->bounce)
 		goto fail;
@@ -509,7 +574,7 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 		if (!process && !cpu_possible(cpu))
 			continue;
 		rc = -ENOMEM;
-		c = vzalloc_node(cpu_size, node);
+		c = kvzalloc_node(cpu_size, BTK_GFP, node);
 		if (!c)
 			goto fail;
 		s->cpus[cpu] = c;
@@ -534,8 +599,7 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 	rc = register_tps(s, msg);
 	if (rc)
 		goto fail;
-	s->mem = total;
-	a->mem_used = total;
+	a->mem_used = s->mem;
 	s->state = BT_STATE_LOADED;
 	kfree(msg);
 	return 0;
@@ -799,9 +863,14 @@ static int attach_one(struct btk_sess *s, struct bt_ioc_probe *e, char *msg)
 			 btk_max_attach);
 		return -E2BIG;
 	}
-	a = kzalloc(sizeof(*a), GFP_KERNEL);
-	if (!a)
+	rc = btk_mem_reserve(s, sizeof(*a), msg, LOGSZ);
+	if (rc)
+		return rc;
+	a = kzalloc(sizeof(*a), BTK_GFP);
+	if (!a) {
+		mem_unreserve(s, sizeof(*a));
 		return -ENOMEM;
+	}
 	a->sess = s;
 	a->probe = e->probe;
 	a->ret = pd->kind == BT_PROBE_KRETPROBE;
@@ -815,8 +884,13 @@ static int attach_one(struct btk_sess *s, struct bt_ioc_probe *e, char *msg)
 		while (q && (q == point || q[-1] != '"' || q[pl] != '"'))
 			q = strstr(q + 1, pat);
 		if (q)
-			a->pp = kasprintf(GFP_KERNEL, "%.*s%s%s", (int)(q - point), point,
+			a->pp = kasprintf(BTK_GFP, "%.*s%s%s", (int)(q - point), point,
 					  e->symbol, q + pl);
+		if (a->pp && btk_mem_reserve(s, strlen(a->pp) + 1, msg, LOGSZ)) {
+			kfree(a->pp);	/* pp() falls back to the point as written */
+			a->pp = NULL;
+			msg[0] = 0;
+		}
 	}
 	if (a->ret) {
 		a->rp.handler = btk_kretprobe_handler;
@@ -824,8 +898,7 @@ static int attach_one(struct btk_sess *s, struct bt_ioc_probe *e, char *msg)
 	}
 	rc = register_checked(a, e, pd->offset, mod[0] ? mod : NULL, msg);
 	if (rc) {
-		kfree(a->pp);
-		kfree(a);
+		free_attach(s, a);
 		return rc;
 	}
 	a->registered = true;
@@ -854,6 +927,12 @@ int btk_ioc_attach(struct btk_sess *s, struct bt_ioc_attach *arg)
 		void __user *up = u64_to_user_ptr(arg->probes) + (size_t)i * arg->probe_size;
 		int r;
 
+		/* thousands of registrations: give the CPU away, stop on SIGKILL */
+		cond_resched();
+		if (fatal_signal_pending(current)) {
+			rc = -EINTR;
+			break;
+		}
 		r = copy_struct_from_user(&e, sizeof(e), up, arg->probe_size);
 		if (r) {
 			rc = r;
@@ -880,10 +959,8 @@ int btk_ioc_attach(struct btk_sess *s, struct bt_ioc_attach *arg)
 		s->atts += first;
 		s->natts -= first;
 		unregister_all(s);
-		for (i = 0; i < s->natts; i++) {
-			kfree(s->atts[i]->pp);
-			kfree(s->atts[i]);
-		}
+		for (i = 0; i < s->natts; i++)
+			free_attach(s, s->atts[i]);
 		s->atts = atts;
 		s->natts = first;
 		n = 0;
@@ -915,7 +992,7 @@ static void run_kind(struct btk_sess *s, u16 kind, bool stop_on_exit)
 	const struct bt_prog *p = &s->prog;
 	u32 *idx, n = 0, i;
 
-	idx = kvmalloc_array(p->nprobes + 1, sizeof(*idx), GFP_KERNEL);
+	idx = kvmalloc_array(p->nprobes + 1, sizeof(*idx), BTK_GFP);
 	if (!idx)
 		return;
 	for (i = 0; i < p->nprobes; i++)
@@ -969,6 +1046,7 @@ int btk_ioc_start(struct btk_sess *s, struct bt_ioc_start *arg)
 				enable_kretprobe(&a->rp);
 			else
 				enable_kprobe(&a->kp);
+			cond_resched();
 		}
 		for (i = 0; i < s->ntimers; i++) {
 			struct btk_timer *t = &s->timers[i];
@@ -1131,7 +1209,7 @@ static void mr_keys(struct mr *m, const struct bt_map *map, struct bt_ment *e)
 static int read_stats(struct btk_sess *s, struct mr *m, struct bt_mvar *mv)
 {
 	const struct bt_stat_shape *sh = &mv->shape;
-	struct bt_stat *acc = kvzalloc(sh->size, GFP_KERNEL);
+	struct bt_stat *acc = kvzalloc(sh->size, BTK_GFP);
 	u32 c, d, n = s->vm->ncpus;	/* every CPU's partial and the process slot's */
 	int rc = 0;
 
@@ -1238,7 +1316,7 @@ int btk_ioc_map_read(struct btk_sess *s, struct bt_ioc_map_read *arg)
 	m.cap = sizeof(struct bt_mapread_ent) + BT_MAX_KEYS * (8 + 2 + s->vm->slen) +
 		2 + s->vm->slen + sizeof(struct bt_mapread_stat) +
 		s->vm->max_stat_size + 16;
-	m.buf = kvmalloc(m.cap, GFP_KERNEL);
+	m.buf = kvmalloc(m.cap, BTK_GFP);
 	if (!m.buf)
 		return -ENOMEM;
 	m.out = u64_to_user_ptr(arg->buf);

@@ -309,11 +309,12 @@ bytetap -p4 -o $T/bl.btp -e "probe kernel.function(\"$bl\") { next }" >/dev/null
 # the initramfs root is 0700 (a mktemp -d dir): let the unprivileged open get
 # as far as the module
 chmod 755 /
+session_mem=$(cat /sys/module/bytetap/parameters/max_session_mem)
 echo 8388608 >/sys/module/bytetap/parameters/max_session_mem
 bt-hostile $T/good.btp $T/bl.btp "$bl" >$T/hostile 2>&1
 cat $T/hostile
 grep -q '^ok - hostile: 3000 randomly' $T/hostile || fail "bt-hostile did not finish"
-echo 268435456 >/sys/module/bytetap/parameters/max_session_mem
+echo "$session_mem" >/sys/module/bytetap/parameters/max_session_mem
 bt -e "probe kernel.function(\"$bl\") { next }"
 expect_err "the front end shows the module's refusal of a blacklisted function" \
 	"^ERROR: cannot attach kernel.function\\(\"$bl\"\\): cannot probe $bl: the kernel refused it"

@@ -16,7 +16,7 @@ WARN    := -Wall -Wextra -Wno-unused-parameter -Wno-sign-compare -Wshadow=local
 CPPFLAGS_ALL := -Ibytecode -Iuserland -D_GNU_SOURCE
 STD     := -std=gnu11
 LDLIBS  := -lbpf -lelf -ldw
-SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DBT_VM_DEBUG
 
 CORE_SRC := $(wildcard bytecode/*.c)
 USER_SRC := $(filter-out userland/main.c,$(wildcard userland/*.c))

@@ -44,7 +44,7 @@
  *
  * What it leaves to run time, where the VM checks cheaply: call depth
  * (MAXNESTING), the action budget (MAXACTION), a hit's running time (the
- * host's bt_host_overtime()), map capacity and probe length.
+ * host's bt_host_overtime(), fed by the VM's work counter), map capacity.
  *
  * Rejections name the function and function-relative pc, in the style of
  * the kernel's BPF verifier:

@@ -769,6 +769,17 @@ static struct bt_frame *push_frame(struct bt_ctx *ctx, struct bt_frame *fp,
 
 static const char msg_maxaction[] = "MAXACTION exceeded";
 
+/*
+ * BT_VM_DEBUG (the ASan builds of the tests): check the verifier's
+ * invariants (bt_verify.h I3, I4) where the VM relies on them.  A failure
+ * is a verifier bug, so it stops the process on the spot.
+ */
+#ifdef BT_VM_DEBUG
+#define VM_ASSERT(cond)	do { if (!(cond)) __builtin_trap(); } while (0)
+#else
+#define VM_ASSERT(cond)	do { } while (0)
+#endif
+
 /* Wrapping arithmetic without undefined behaviour. */
 #define WADD(x, y)	((int64_t)((uint64_t)(x) + (uint64_t)(y)))
 #define WSUB(x, y)	((int64_t)((uint64_t)(x) - (uint64_t)(y)))
@@ -854,7 +865,10 @@ dispatch:
 		NEXT();
 	}
 	CASE(JMP)
-		ctx->ntry -= in->x;	/* verified: this frame has that many */
+		/* I3: this frame has that many open */
+		VM_ASSERT(in->x <= ctx->ntry &&
+			  (!in->x || ctx->tries[ctx->ntry - in->x].depth == ctx->depth));
+		ctx->ntry -= in->x;
 		in = code + in->a;
 		NEXT();
 	CASE(JZ)
@@ -974,6 +988,7 @@ dispatch:
 		in++;
 		NEXT();
 	CASE(TRYEND)
+		VM_ASSERT(ctx->ntry && ctx->tries[ctx->ntry - 1].depth == ctx->depth);
 		if (bt_unlikely(!ctx->ntry || ctx->tries[ctx->ntry - 1].depth != ctx->depth)) {
 			uncatchable = 1;
 			RAISE("internal error: TRYEND without TRY");
@@ -1303,6 +1318,7 @@ dispatch:
 	CASE(ITNEXT) {
 		struct bt_iter *it = &fp->it[in->a];
 
+		VM_ASSERT(it->m);	/* I4 */
 		it->cur = it->nxt;
 		if (!it->m || !it->cur) {
 			in = code + in->b;
@@ -1385,6 +1401,7 @@ raise:
 		bt_strlcpy(ctx->errmsg, msg, ctx->errcap);
 	ctx->err_set = 0;
 	ctx->errpc = nopc ? BT_REC_NOPC : fp->f->code_off + (uint32_t)(in - code);
+	VM_ASSERT(ctx->ntry <= ctx->maxtry);	/* I3 */
 	if (!uncatchable && ctx->ntry) {
 		struct bt_tryent *t = &ctx->tries[--ctx->ntry];
 

@@ -58,7 +58,7 @@ static void wake_timer_fn(struct timer_list *t)
 
 struct btk_sess *btk_sess_new(void)
 {
-	struct btk_sess *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	struct btk_sess *s = kzalloc(sizeof(*s), GFP_KERNEL_ACCOUNT);
 
 	if (!s)
 		return NULL;

@@ -551,7 +551,8 @@ static void out_memory(struct fmt_out *o, const char *s, size_t len,
 				o->buf[o->pos++] = hex[b >> 4];
 				o->buf[o->pos++] = hex[b & 15];
 			} else {
-				o->pos = o->cap;
+				/* the rest is cut: nothing more fits or is written */
+				o->cap = o->pos;
 			}
 			need_add(o, 2);
 		}
@@ -760,10 +761,10 @@ static int64_t render(const char *fmt, const struct bt_fmt_comp *comps,
 	 * sprint: stap fills up to cap bytes, then the NUL goes after the
 	 * output or, when full, over its last byte.
 	 */
-	if (mode == BT_FMT_SPRINT && o.cap > 0) {
-		if (o.pos >= o.cap)
-			o.pos = o.cap - 1;
-		o.buf[o.pos] = 0;
+	if (mode == BT_FMT_SPRINT && buf && cap > 0) {
+		if (o.pos >= cap)
+			o.pos = cap - 1;
+		buf[o.pos] = 0;
 	}
 	if (need)
 		*need = o.need;

@@ -36,9 +36,9 @@ unsigned long btk_max_total_mem;
 module_param_named(max_total_mem, btk_max_total_mem, ulong, 0644);
 MODULE_PARM_DESC(max_total_mem, "most bytes all sessions together may allocate (default: RAM/4)");
 
-unsigned int btk_max_action = 1000000;
+unsigned int btk_max_action = 10000000;
 module_param_named(max_action, btk_max_action, uint, 0644);
-MODULE_PARM_DESC(max_action, "largest MAXACTION a program may ask for (default 1000000)");
+MODULE_PARM_DESC(max_action, "largest action budget (MAXACTION) a program may ask for (default 10000000)");
 
 unsigned int btk_max_hit_us = 500000;
 module_param_named(max_hit_us, btk_max_hit_us, uint, 0644);

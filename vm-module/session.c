@@ -509,7 +509,7 @@ int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *a)
 	if (s->prog.limits.maxaction > READ_ONCE(btk_max_action)) {
 		rc = -EINVAL;
 		snprintf(msg, LOGSZ,
-			 "MAXACTION %u is over the module's ceiling of %u (module parameter max_action)",
+			 "the action budget of %u (MAXACTION, x 10 when interruptible) is over the module's ceiling of %u (module parameter max_action)",
 			 s->prog.limits.maxaction, READ_ONCE(btk_max_action));
 		goto fail;
 	}

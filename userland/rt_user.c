@@ -139,21 +139,6 @@ int bt_host_overtime(struct bt_ctx *ctx)
 	return 0;
 }
 
-void *bt_host_verify_alloc(size_t size)
-{
-	return malloc(size ? size : 1);
-}
-
-void bt_host_verify_free(void *p)
-{
-	free(p);
-}
-
-int bt_host_verify_yield(void)
-{
-	return 0;
-}
-
 int bt_host_read_kernel(struct bt_ctx *ctx, void *dst, uint64_t addr,
 			uint32_t len)
 {

@@ -1,11 +1,29 @@
 /*
- * util.c - checked allocation, and the string hash table of util.h.
+ * util.c - checked allocation, the string hash table of util.h, and the
+ * verifier's host needs (bt_host.h) for every user-space host.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "util.h"
+#include "bt_host.h"
+
+/* bt_verify() in user space: plain memory, nothing to yield to. */
+void *bt_host_verify_alloc(size_t size)
+{
+	return malloc(size ? size : 1);
+}
+
+void bt_host_verify_free(void *p)
+{
+	free(p);
+}
+
+int bt_host_verify_yield(void)
+{
+	return 0;
+}
 
 static void out_of_memory(void)
 {

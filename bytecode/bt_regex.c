@@ -1083,12 +1083,22 @@ int bt_regex_match(const void *prog, const char *str, size_t len,
 		   int32_t *caps, size_t ncaps, void *scratch,
 		   size_t scratch_size)
 {
+	return bt_regex_match_timed(prog, str, len, caps, ncaps, scratch,
+				    scratch_size, NULL, NULL);
+}
+
+int bt_regex_match_timed(const void *prog, const char *str, size_t len,
+			 int32_t *caps, size_t ncaps, void *scratch,
+			 size_t scratch_size,
+			 int (*tick)(void *arg, uint32_t steps), void *arg)
+{
 	const uint8_t *p = prog;
 	struct re_vm vm;
 	uintptr_t base;
 	size_t pos, k;
 	bool found = false;
 	int cur = 0;
+	uint32_t steps = 0;
 
 	if (!p || (!str && len) || (!caps && ncaps) || !scratch ||
 	    len > 0x7ffffffe)
@@ -1118,8 +1128,15 @@ int bt_regex_match(const void *prog, const char *str, size_t len,
 			add_thread(&vm, &vm.lists[cur], 0, pos, vm.best);
 		if (vm.lists[cur].n == 0 || (found && vm.any_match))
 			break;
+		/* each live thread costs about its capture slots to step */
+		steps += vm.lists[cur].n * (1 + vm.nslots);
 		step(&vm, &vm.lists[cur], &vm.lists[cur ^ 1], pos, &found);
 		cur ^= 1;
+		if (tick && steps >= BT_RE_TICK_STEPS) {
+			if (tick(arg, steps))
+				return BT_RE_ETIME;
+			steps = 0;
+		}
 	}
 	/* a position after the terminator is the end of the string */
 	for (k = 0; k < ncaps; k++) {

@@ -87,6 +87,8 @@ enum bt_re_op {
 #define BT_RE_ENOSPC	(-3)	/* output buffer too small */
 #define BT_RE_EINVAL	(-4)	/* bad program, bad arguments */
 #define BT_RE_ESCRATCH	(-5)	/* scratch memory too small */
+#define BT_RE_ETIME	(-6)	/* bt_regex_match_timed(): tick said stop */
+#define BT_RE_TICK_STEPS	8192	/* steps between tick() calls, about */
 
 struct bt_regex_error {
 	int32_t offset;		/* byte offset in the pattern, or -1 */
@@ -134,5 +136,16 @@ size_t bt_regex_scratch_size(const void *prog);
 int bt_regex_match(const void *prog, const char *str, size_t len,
 		   int32_t *caps, size_t ncaps, void *scratch,
 		   size_t scratch_size);
+
+/*
+ * The same, calling tick(arg, steps) after about every BT_RE_TICK_STEPS
+ * steps with the steps since the last call: a nonzero return stops the
+ * match with BT_RE_ETIME (caps untouched).  The VM's time guard runs
+ * there, so that one long match in probe context cannot outlast it.
+ */
+int bt_regex_match_timed(const void *prog, const char *str, size_t len,
+			 int32_t *caps, size_t ncaps, void *scratch,
+			 size_t scratch_size,
+			 int (*tick)(void *arg, uint32_t steps), void *arg);
 
 #endif /* BT_REGEX_H */

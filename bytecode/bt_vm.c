@@ -630,6 +630,12 @@ static bt_always_inline uint64_t map_cost(const struct bt_map *m)
 	return 1 + (m->worst >> 2);
 }
 
+/* bt_regex_match_timed()'s tick: a long match stops when over time. */
+static int regex_tick(void *arg, uint32_t steps)
+{
+	return charge(arg, steps / 32 + 1);
+}
+
 /* bt_map_sort()'s pass_done: the sort stops when the hit is over time. */
 static int sort_pass(void *arg, uint32_t steps)
 {
@@ -713,12 +719,11 @@ static int64_t do_match(struct bt_ctx *ctx, const char *str, uint32_t rx)
 	size_t len = bt_strnlen(str, ctx->slen - 1);
 	int rc;
 
-	/* (len + 2) x ninsns x (1 + ngroups), over the ~32 steps of a unit */
-	if (charge(ctx, ((uint64_t)len + 2) * bt_regex_cost(code) / 32))
+	/* the matcher charges its steps as it goes, ~32 to a unit of work */
+	rc = bt_regex_match_timed(code, str, len, ctx->caps, BT_ARRAY_SIZE(ctx->caps),
+				  ctx->rx_scratch, ctx->rx_scratch_size, regex_tick, ctx);
+	if (rc == BT_RE_ETIME)
 		return -1;
-
-	rc = bt_regex_match(code, str, len, ctx->caps, BT_ARRAY_SIZE(ctx->caps),
-			    ctx->rx_scratch, ctx->rx_scratch_size);
 	ctx->matched = rc == 1;
 	if (rc != 1)
 		return 0;

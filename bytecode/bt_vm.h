@@ -40,9 +40,11 @@
  * the entries it visits, printf its string width.  Every BT_WORK_QUANTUM
  * units it asks bt_host_overtime(), which compares the clock with the
  * host's bound; "too long" ends the handler with the host's message,
- * uncatchable like MAXACTION.  So a hit runs at most its bound plus one
- * quantum plus one heavy instruction (bt_regex.h BT_RE_MAX_COST bounds
- * the heaviest, a match).
+ * uncatchable like MAXACTION.  A regex match and a sort also ask in the
+ * middle (bt_regex_match_timed(), bt_map_sort()'s passes).  So a hit runs
+ * at most its bound plus one quantum plus one instruction that cannot be
+ * cut, of which the heaviest walks one map's table once (a clear, or a
+ * probe of a table whose keys all collide).
  *
  * Locking is the host's business: it takes the locks a probe's
  * bt_lock_ref list names before bt_run_probe().  Note for the compiler:

@@ -4,8 +4,9 @@
  * every BT_WORK_QUANTUM units, the guard's verdict ends the handler with
  * the host's message and no try block catches it; calls, loops, sorts and
  * regex matches are all charged; a sort stopped between passes leaves its
- * map whole; a pattern over BT_RE_MAX_COST is refused by the compiler and
- * by the kernel's validation.
+ * map whole, and so does a regex match at its next tick; a pattern over
+ * BT_RE_MAX_COST is refused by the compiler and by the kernel's
+ * validation.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -191,6 +192,13 @@ static void sort_stops_whole(void)
 
 /* --- regex cost ----------------------------------------------------------- */
 
+static int ticks, stop_at_tick;
+
+static int tick(void *arg, uint32_t steps)
+{
+	return ++ticks == stop_at_tick;
+}
+
 static void regex_cost_capped(void)
 {
 	static uint8_t out[1 << 20];
@@ -211,6 +219,26 @@ static void regex_cost_capped(void)
 	CHECK(bt_regex_cost(out) <= BT_RE_MAX_COST && bt_regex_cost(out) >= 4000,
 	      "its cost is instructions x (1 + groups)");
 	CHECK_INT(bt_regex_validate(out, size), 0, "and validates");
+	{
+		static char subject[4001], scratch[1 << 20];
+		int32_t caps[4], caps2[4];
+
+		memset(subject, 'a', 4000);
+		ticks = 0;
+		stop_at_tick = 2;
+		CHECK_INT(bt_regex_match_timed(out, subject, 4000, caps, 4, scratch,
+					       sizeof(scratch), tick, NULL), BT_RE_ETIME,
+			  "a long match stops when its tick says so");
+		CHECK_INT(ticks, 2, "... at that tick");
+		ticks = 0;
+		stop_at_tick = 0;
+		rc = bt_regex_match_timed(out, subject, 4000, caps, 4, scratch,
+					  sizeof(scratch), tick, NULL);
+		CHECK(rc == bt_regex_match(out, subject, 4000, caps2, 4, scratch,
+					   sizeof(scratch)) && ticks > 2 &&
+		      caps[0] == caps2[0] && caps[1] == caps2[1],
+		      "a patient tick changes nothing about the match");
+	}
 	/* claim 64 groups in the header: the kernel's check refuses it */
 	out[6] = 64;
 	out[7] = 0;

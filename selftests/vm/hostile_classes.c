@@ -10,7 +10,7 @@
  *
  * TEST is one of the names in tests[] at the bottom (bt-hostile-classes
  * with no argument lists them); N runs only the Nth case of a test that
- * has several (try-depth, maxaction, locks).  Prints "ok - guest: ..." / "FAIL -
+ * has several (try-depth, maxaction, strings, locks, kill-probe).  Prints "ok - guest: ..." / "FAIL -
  * guest: ..." lines saying what was measured, and exits with the number
  * of FAIL lines (2 for a usage or setup error).  The host checks dmesg
  * after the boot (soft lockups, RCU stalls, oopses, OOM kills).
@@ -22,9 +22,19 @@
  * naming the instruction, an ERROR record, ENOMEM and a message naming a
  * limit) rather than a text.
  *
+ * The bounds checked are the module's own, read with GET_INFO
+ * (doc/ioctl-abi.md, "The safety contract"): an error must name the
+ * module parameter that bounds it (max_action, max_hit_us,
+ * max_session_mem, max_total_mem, max_attach), a CPU may be stuck in a
+ * probe handler no longer than max_hit_us and a second, a begin or end
+ * probe may hold START or STOP no longer than 10 x max_hit_us.
+ *
  * Built static by selftests/vm/suite (the guest has no libc), linked with
  * userland/progbuild.c and userland/util.c (the assembler the unit tests
- * use) and the core's bt_isa.c and bt_regex.c (for the regex compiler).
+ * use; its lock-set rule is the verifier's, bt_verify.c and bt_builtin.c)
+ * and the core's bt_isa.c and bt_regex.c (for the regex compiler).
+ * Programs declare their lock sets by hand, so that the lock-set tests
+ * can get them wrong on purpose.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

@@ -46,6 +46,10 @@ i=0; while [ $i -lt 50 ] && [ "$(cat /sys/module/bytetap/refcnt)" != 0 ]; do sle
 	ok "SIGKILL of bytetap while it loads and attaches kernel.function(\"tcp_*\"): nothing left" ||
 	fail "SIGKILL of bytetap during attach: $(grep -c . /sys/kernel/debug/kprobes/list) kprobes, $(cat /sys/module/bytetap/refcnt) sessions left"
 
-for c in kill-load kill-attach kill-flood kill-firing no-reader thousand attach-many; do
+# the rest (hostile_classes.c): SIGKILL during a slow LOAD, an ATTACH of
+# thousands of kprobes, a flood of output, timers and kprobes firing on
+# both CPUs, a long begin probe in START and end probe in STOP; a reader
+# that never reads; 1000 sessions at once; max_attach kprobes at +5/+9
+for c in kill-load kill-attach kill-flood kill-firing kill-probe no-reader thousand attach-many; do
 	hostile_class $c 200
 done

@@ -1177,7 +1177,11 @@ static void t_sort(void)
 	    finish(pb), ON_TIMER, "max_hit_us");
 }
 
-/* MATCH of a 4000-byte string against the biggest regex the compiler takes */
+/*
+ * MATCH of a 4000-byte string against the biggest regex of its shape the
+ * compiler takes: (a|.){0,n}x keeps ~2n threads alive at every position
+ * and never matches (about 0.2 s on a 2020s x86 core, in one instruction).
+ */
 static void t_regex(void)
 {
 	static uint8_t code[1 << 20];
@@ -1190,9 +1194,8 @@ static void t_regex(void)
 	uint32_t f, rx, sc;
 	int n, rc = -1;
 
-	/* the largest .{0,n}x the compiler takes: every position keeps ~n threads */
-	for (n = 4000; n > 100; n -= 100) {
-		snprintf(pat, sizeof(pat), ".{0,%d}x", n);
+	for (n = 4000; n > 100; n -= 50) {
+		snprintf(pat, sizeof(pat), "(a|.){0,%d}x", n);
 		rc = bt_regex_compile(pat, strlen(pat), code, sizeof(code), &size, &err);
 		if (rc == 0)
 			break;

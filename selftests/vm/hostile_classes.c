@@ -636,7 +636,7 @@ static void hb_stop(void)
  * 0xffffffff, and the division by zero after it jumps through
  * tries[0xfffffffe], far past the end of the try table.
  */
-enum { TRY_JUMP_IN, TRY_TRYEND_ALONE, TRY_LOOP_IN, TRY_GOOD };
+enum { TRY_JUMP_IN, TRY_TRYEND_ALONE, TRY_LOOP_IN, TRY_GOOD, TRY_GOOD_LEAVE };
 
 static struct blob try_prog(const char *name, int variant)
 {
@@ -682,6 +682,20 @@ static struct blob try_prog(const char *name, int variant)
 		RET();				/* 10 */
 		RET();				/* 11: catch */
 		break;
+	case TRY_GOOD_LEAVE:	/* the same moves, on paths that ran their TRYs */
+		EMIT(TRY, 0, 11, 0, 0);		/* 2: outer */
+		EMIT(TRY, 0, 8, 0, 0);		/* 3: inner */
+		EMIT(JNZ, 0, 1, 6, 0);		/* 4: r1 == 0: on */
+		EMIT(JMP, 1, 7, 0, 0);		/* 5: leave the inner block */
+		EMIT(TRYEND, 0, 0, 0, 0);	/* 6: or close it */
+		EMIT(DIV, 0, 0, 0, 1);		/* 7: r0 / 0, in the outer block */
+		EMIT(NOP, 0, 0, 0, 0);		/* 8: inner catch */
+		EMIT(TRYEND, 0, 0, 0, 0);	/* 9 */
+		RET();				/* 10 */
+		LDI(0, 42);			/* 11: outer catch */
+		EMIT(PRINTF, 0, fmt, 0, 0);	/* 12 */
+		RET();				/* 13 */
+		break;
 	case TRY_GOOD:
 		EMIT(TRY, 0, 6, 0, 0);		/* 2 */
 		EMIT(DIV, 0, 0, 0, 1);		/* 3 */
@@ -711,19 +725,24 @@ static void t_try_depth(void)
 	size_t i;
 	int fd, rc;
 
-	b = try_prog("try_good", TRY_GOOD);
-	fd = dev_open();
-	rc = load(fd, b, 0, NULL);
-	if (!rc)
-		rc = start(fd);
-	if (!rc)
-		rc = stop(fd);
-	drain(fd, &r);
-	close(fd);
-	free(b.p);
-	report(!rc && r.nprintf == 1 && r.first_int == 42 && !r.nerror,
-	       "try depth: a correct try block loads and catches a division by 0 (%s, %u records, value %lld)",
-	       rc ? logbuf : "ok", r.nprintf, (long long)r.first_int);
+	for (i = 0; i < 2; i++) {
+		b = try_prog(i ? "try_good_leave" : "try_good", i ? TRY_GOOD_LEAVE : TRY_GOOD);
+		memset(&r, 0, sizeof(r));
+		fd = dev_open();
+		rc = load(fd, b, 0, NULL);
+		if (!rc)
+			rc = start(fd);
+		if (!rc)
+			rc = stop(fd);
+		drain(fd, &r);
+		close(fd);
+		free(b.p);
+		report(!rc && r.nprintf == 1 && r.first_int == 42 && !r.nerror,
+		       "try depth: %s loads and catches a division by 0 (%s, %u records, value %lld)",
+		       i ? "a JMP leaving an inner try block, then a TRYEND on the other path,"
+			 : "a correct try block",
+		       rc ? logbuf : "ok", r.nprintf, (long long)r.first_int);
+	}
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char want[64];

@@ -46,6 +46,15 @@ expect_err() {
 	fi
 }
 bt() { timeout 120 bytetap "$@" >$T/out 2>$T/err </dev/null; }
+# hostile_class TEST [SECS]: one test of selftests/vm/hostile_classes.c,
+# which prints its own ok/FAIL lines; one that does not finish fails
+hostile_class() {
+	timeout "${2:-150}" bt-hostile-classes "$1" >$T/class 2>&1 </dev/null
+	hc_rc=$?
+	cat $T/class
+	nfail=$((nfail + $(grep -c '^FAIL' $T/class)))
+	[ $hc_rc -le 1 ] || fail "bt-hostile-classes $1 did not finish (status $hc_rc)"
+}
 probes_left() { grep -c getpid /sys/kernel/debug/kprobes/list 2>/dev/null; }
 
 # --- the module loads by itself from the build tree ------------------------

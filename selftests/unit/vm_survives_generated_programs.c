@@ -14,9 +14,11 @@
  *    fail, with the first seed: the verifier is getting both rules.
  *    BYTETAP_FUZZ_KNOWN_GAPS=note turns those two into notes.
  *
- *	vm_survives_generated_programs [-n N] [-s SEED] [-m PCT]
- *	vm_survives_generated_programs -d SEED	(one program: its mutation,
- *		the verdict, the disassembly; SEED as printed by bt-fuzz)
+ *	vm_survives_generated_programs [-n N] [-s SEED] [-m MUTATE%] [-c CONTEXT%]
+ *	vm_survives_generated_programs [-m M -c C] -d SEED	(one program:
+ *		its mutation, the verdict, the disassembly; SEED as bt-fuzz
+ *		prints it, -m / -c as bt-fuzz ran, 50 / 3 by default; a
+ *		kprobe's symbol may differ from the guest's)
  *	-T	run the mutants with inconsistent try stacks too
  *
  * Deterministic (a fixed run seed unless -s), a few seconds under ASan.
@@ -190,17 +192,24 @@ int main(int argc, char **argv)
 	uint64_t run_seed = 0x6279746574617021ull;
 	clock_t start = clock();
 	char what[160];
-	int c;
+	int c, mflag = 0, cflag = 0;
 
-	while ((c = getopt(argc, argv, "n:s:m:d:T")) != -1) {
+	while ((c = getopt(argc, argv, "n:s:m:c:d:T")) != -1) {
 		switch (c) {
 		case 'n': n = (unsigned int)strtoul(optarg, NULL, 0); break;
 		case 's': run_seed = strtoull(optarg, NULL, 0); break;
-		case 'm': opts.mutate_pct = (unsigned int)strtoul(optarg, NULL, 0); break;
-		case 'd': return show(strtoull(optarg, NULL, 0));
+		case 'm': opts.mutate_pct = (unsigned int)strtoul(optarg, NULL, 0); mflag = 1; break;
+		case 'c': opts.ctx_pct = (unsigned int)strtoul(optarg, NULL, 0); cflag = 1; break;
+		case 'd':
+			/* as bt-fuzz makes them, unless -m / -c came first */
+			if (!mflag)
+				opts.mutate_pct = 50;
+			if (!cflag)
+				opts.ctx_pct = 3;
+			return show(strtoull(optarg, NULL, 0));
 		case 'T': run_try_bad = 1; break;
 		default:
-			fprintf(stderr, "usage: %s [-n N] [-s SEED] [-m PCT] [-T] | -d SEED\n", argv[0]);
+			fprintf(stderr, "usage: %s [-n N] [-s SEED] [-m PCT] [-c PCT] [-T] | -d SEED\n", argv[0]);
 			return 2;
 		}
 	}

@@ -79,6 +79,7 @@ struct wstat {
 	uint64_t loaded, loaded_mutated, wf_refused, executed, ctx_runs;
 	uint64_t attach_ok, attach_fail, start_fail, records, rt_errors;
 	uint64_t try_bad_loaded, locks_bad_loaded, bad_errno, mapreads, closed_early;
+	uint64_t wf_attach_fail;
 	uint64_t cur_seed, cur_n;
 	int phase, done;
 	uint64_t phase_ns;
@@ -355,6 +356,8 @@ static int do_attach(struct wstat *st, int fd, const struct gen_out *out, int w)
 	snprintf(cls, sizeof(cls), "ATTACH: ");
 	classify(log, errno, cls + 8, sizeof(cls) - 8);
 	add_reason(st, cls);
+	if (!out->mutated)
+		st->wf_attach_fail++;
 	if (!out->mutated)
 		note_fail(st, "ATTACH of a well-formed program: %s: %s (seed 0x%llx)",
 			  strerror(errno), log, (unsigned long long)st->cur_seed);
@@ -856,7 +859,7 @@ int main(int argc, char **argv)
 		ADD(loaded_mutated); ADD(wf_refused); ADD(executed); ADD(ctx_runs);
 		ADD(attach_ok); ADD(attach_fail); ADD(start_fail); ADD(records);
 		ADD(rt_errors); ADD(try_bad_loaded); ADD(locks_bad_loaded); ADD(bad_errno);
-		ADD(mapreads); ADD(closed_early);
+		ADD(mapreads); ADD(closed_early); ADD(wf_attach_fail);
 #undef ADD
 	}
 	summary(&tot, (now_ns() - start) / 1e9, ncpu);
@@ -866,6 +869,8 @@ int main(int argc, char **argv)
 	      (unsigned long long)tot.executed, (unsigned long long)tot.ctx_runs);
 	check(tot.wf_refused == 0, "LOAD accepted every well-formed program (%llu refused)",
 	      (unsigned long long)tot.wf_refused);
+	check(tot.wf_attach_fail == 0, "ATTACH accepted every well-formed program's kprobes (%llu refused)",
+	      (unsigned long long)tot.wf_attach_fail);
 	check(tot.bad_errno == 0, "no unexpected errno (%llu)", (unsigned long long)tot.bad_errno);
 	for (w = 0; w < nworkers; w++)
 		if (ws[w].first_fail[0])

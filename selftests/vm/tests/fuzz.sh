@@ -28,9 +28,10 @@ echo "bytetap-fuzz: fuzzing starts" >/dev/kmsg
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 echo "# guest fuzz: $secs s on $ncpu vCPUs, $(uname -r)"
 
-bt-fuzz -t "$secs" -N "$min" -R "$@" >/tmp/fuzz.out 2>&1
-rc=$?
-sed 's/^ok - fuzz: /ok - guest fuzz: /; s/^FAIL - fuzz: /FAIL - guest fuzz: /' /tmp/fuzz.out
+# live (a hung guest must still show how far it got), and kept to check
+{ bt-fuzz -t "$secs" -N "$min" -R "$@" 2>&1; echo $? >/tmp/fuzz.rc; } | tee /tmp/fuzz.out |
+	sed 's/^ok - fuzz: /ok - guest fuzz: /; s/^FAIL - fuzz: /FAIL - guest fuzz: /'
+rc=$(cat /tmp/fuzz.rc)
 grep -q '^FAIL - ' /tmp/fuzz.out && nfail=$((nfail + 1))
 [ $rc = 0 ] || grep -q '^FAIL - ' /tmp/fuzz.out || fail "bt-fuzz exited with status $rc"
 

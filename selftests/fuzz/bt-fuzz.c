@@ -4,7 +4,7 @@
  * load keeps kprobes, tracepoints and timers firing (doc/fuzzing.md).
  *
  *	bt-fuzz [-n PROGRAMS] [-t SECONDS] [-s SEED] [-j WORKERS] [-m MUTATE%]
- *		[-c CONTEXT%] [-N MIN] [-S] [-k LEVEL] [-R] [-v]
+ *		[-x CONFLICT%] [-c CONTEXT%] [-N MIN] [-k LEVEL] [-R] [-v]
  *
  * WORKERS processes (default 4 per vCPU, pinned round-robin: a session
  * mostly waits for RCU grace periods, in STOP and in close), each
@@ -15,8 +15,11 @@
  * START instead: close must stop them too).  A niced
  * load generator per vCPU (getpid, write, sched_yield) keeps the probed
  * code busy.  Ends after PROGRAMS programs or SECONDS seconds, whichever
- * comes first, then prints a summary and "ok - fuzz: ..." / "FAIL - fuzz:
- * ..." lines, checks no kprobe is left and (-R) that the module unloads.
+ * comes first, then prints a summary (programs generated, accepted,
+ * executed, refusals by kind and by reason) and "ok - fuzz: ..." / "FAIL -
+ * fuzz: ..." lines: every well-formed program loads, every program the
+ * generator knows to be wrong (gen.h: must_refuse, planted conflicts) is
+ * refused, no unexpected errno, no kprobe left, (-R) the module unloads.
  *
  * The emulator problem of selftests/vm/README.md: under TCG, arming or
  * disarming a kprobe at a function's entry (ftrace live patching) while
@@ -27,8 +30,7 @@
  * (getppid for worker 0, ...), which only that worker calls, and only
  * between its own START and STOP.
  *
- * -S (safe): leave out the mutations today's module is known not to
- * survive (gen.h); -k 0/1/2: write no / probe-context / every started
+ * -k 0/1/2: write no / probe-context / every started
  * program's seed to /dev/kmsg first, so a crash's log names it; -v: print
  * every program's seed.  A program is reproduced on the host with
  * build/unit/vm_survives_generated_programs -d SEED.
@@ -54,11 +56,12 @@
 #include "bt_ioctl.h"
 #include "bt_record.h"
 #include "gen.h"
+#include "reason.h"
 #include "progbuild.h"
 
 #define MAXW		16
 #define NREASON		160
-#define REASON_LEN	88
+#define REASON_LEN	112
 #define MAXKP		24
 
 enum phase { PH_IDLE, PH_GEN, PH_LOAD, PH_ATTACH, PH_START, PH_RUN, PH_STOP,
@@ -75,11 +78,11 @@ struct reason {
 
 /* One worker's state and tallies, in memory shared with the parent. */
 struct wstat {
-	uint64_t generated, skipped, wellformed, mutated;
+	uint64_t generated, wellformed, mutated, conflicts, conflicts_refused;
 	uint64_t loaded, loaded_mutated, wf_refused, executed, ctx_runs;
 	uint64_t attach_ok, attach_fail, start_fail, records, rt_errors;
-	uint64_t try_bad_loaded, locks_bad_loaded, bad_errno, mapreads, closed_early;
-	uint64_t wf_attach_fail;
+	uint64_t try_bad_loaded, iter_bad_loaded, locks_bad_loaded, must_refuse;
+	uint64_t bad_errno, mapreads, closed_early, wf_attach_fail;
 	uint64_t cur_seed, cur_n;
 	int phase, done;
 	uint64_t phase_ns;
@@ -93,7 +96,7 @@ static struct wstat *ws;
 static int nworkers;
 static uint64_t run_seed;
 static int verbose, kmsg_level = 1;
-static struct gen_opts base_opts = { .mutate_pct = 50, .ctx_pct = 3 };
+static struct gen_opts base_opts = { .mutate_pct = 50, .conflict_pct = 5, .ctx_pct = 3 };
 
 /* kprobe points: shared offset ones, and one private entry per worker */
 static struct gen_kprobe kps[MAXKP];
@@ -155,51 +158,7 @@ static uint64_t kallsyms(const char *name)
 	return 0;
 }
 
-/* --- rejection reasons ------------------------------------------------------ */
-
-/*
- * A message as a class: without the "func 'x' pc N: " prefix, numbers as
- * N, quoted names as '' - "jump target N out of range".
- */
-static void classify(const char *msg, int err, char *out, size_t cap)
-{
-	const char *p = msg;
-	size_t o = 0;
-
-	if (!strncmp(p, "func '", 6)) {
-		const char *colon = strstr(p, ": ");
-
-		if (colon)
-			p = colon + 2;
-	}
-	if (err != EINVAL)
-		o += snprintf(out, cap, "[%s] ", strerror(err));
-	while (*p && o + 2 < cap) {
-		if (*p == '\'' || *p == '"') {
-			char q = *p++;
-
-			while (*p && *p != q)
-				p++;
-			if (*p)
-				p++;
-			out[o++] = q;
-			out[o++] = q;
-		} else if (p[0] == '0' && p[1] == 'x') {
-			for (p += 2; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'); p++)
-				;
-			out[o++] = 'N';
-		} else if (*p >= '0' && *p <= '9') {
-			while ((*p >= '0' && *p <= '9') || *p == '-')
-				p++;
-			out[o++] = 'N';
-		} else {
-			out[o++] = *p++;
-		}
-	}
-	out[o < cap ? o : cap - 1] = 0;
-	if (!out[0])
-		snprintf(out, cap, "[%s] (no message)", strerror(err));
-}
+/* --- rejection reasons (reason.h) ---------------------------------------------- */
 
 static void add_reason(struct wstat *st, const char *cls)
 {
@@ -354,7 +313,7 @@ static int do_attach(struct wstat *st, int fd, const struct gen_out *out, int w)
 	}
 	st->attach_fail++;
 	snprintf(cls, sizeof(cls), "ATTACH: ");
-	classify(log, errno, cls + 8, sizeof(cls) - 8);
+	reason_class(log, errno, cls + 8, sizeof(cls) - 8);
 	add_reason(st, cls);
 	if (!out->mutated)
 		st->wf_attach_fail++;
@@ -403,11 +362,8 @@ static void run_one(int w, const struct gen_opts *o, uint64_t seed)
 		return;
 	}
 	st->generated++;
-	if (out.skipped) {
-		st->skipped++;
-		gen_out_free(&out);
-		return;
-	}
+	st->conflicts += !!out.conflict;
+	st->must_refuse += out.must_refuse;
 	if (out.mutated)
 		st->mutated++;
 	else
@@ -428,8 +384,13 @@ static void run_one(int w, const struct gen_opts *o, uint64_t seed)
 	if (ioctl(fd, BT_IOC_LOAD, &ld)) {
 		int e = errno;
 
-		classify(log, e, cls, sizeof(cls));
+		reason_class(log, e, cls, sizeof(cls));
 		add_reason(st, cls);
+		if (out.conflict && e == EINVAL && strstr(log, out.expect))
+			st->conflicts_refused++;
+		else if (out.conflict)
+			note_fail(st, "a planted state conflict (%s) refused for another reason: %s: %s (seed 0x%llx)",
+				  out.conflict, strerror(e), log, (unsigned long long)seed);
 		if (!expected_load_errno(e)) {
 			st->bad_errno++;
 			note_fail(st, "LOAD: errno %s: %s (seed 0x%llx)", strerror(e), log,
@@ -445,7 +406,16 @@ static void run_one(int w, const struct gen_opts *o, uint64_t seed)
 	st->loaded++;
 	st->loaded_mutated += out.mutated;
 	st->try_bad_loaded += out.try_bad;
+	st->iter_bad_loaded += out.iter_bad;
 	st->locks_bad_loaded += out.locks_bad;
+	if (out.must_refuse) {
+		/* a verifier hole: don't run it (it could corrupt the VM) */
+		note_fail(st, "LOAD accepted a program the verifier must refuse (%s%s%s%s) (seed 0x%llx)",
+			  out.conflict ? out.conflict : out.mutation, out.try_bad ? ", two try stacks" : "",
+			  out.iter_bad ? ", iterator not set up" : "",
+			  out.locks_bad ? ", lock missing" : "", (unsigned long long)seed);
+		goto out;
+	}
 	if (out.nattach) {
 		set_phase(st, PH_ATTACH);
 		if (do_attach(st, fd, &out, w))
@@ -654,34 +624,51 @@ static int cmp_reason(const void *a, const void *b)
 	return x->n < y->n ? 1 : x->n > y->n ? -1 : strcmp(x->text, y->text);
 }
 
+static void merge(struct reason *all, unsigned int *nall, const char *text, uint64_t n)
+{
+	unsigned int j;
+
+	for (j = 0; j < *nall; j++)
+		if (!strcmp(all[j].text, text))
+			break;
+	if (j == *nall) {
+		snprintf(all[j].text, REASON_LEN, "%s", text);
+		all[j].n = 0;
+		(*nall)++;
+	}
+	all[j].n += n;
+}
+
 static void summary(const struct wstat *t, double secs, int ncpu)
 {
-	static struct reason all[NREASON * MAXW];
-	unsigned int nall = 0, i, j;
-	uint64_t refused = t->generated - t->skipped - t->loaded;
+	static struct reason all[NREASON * MAXW], kinds[64];
+	unsigned int nall = 0, nkinds = 0, i;
+	uint64_t refused = t->generated - t->loaded;
 	int w;
 
 	for (w = 0; w < nworkers; w++)
 		for (i = 0; i < ws[w].nreasons; i++) {
-			for (j = 0; j < nall; j++)
-				if (!strcmp(all[j].text, ws[w].reasons[i].text))
-					break;
-			if (j == nall)
-				all[nall++] = ws[w].reasons[i], all[j].n = 0;
-			all[j].n += ws[w].reasons[i].n;
+			merge(all, &nall, ws[w].reasons[i].text, ws[w].reasons[i].n);
+			if (nkinds < 64)
+				merge(kinds, &nkinds, reason_kind(ws[w].reasons[i].text),
+				      ws[w].reasons[i].n);
 		}
 	qsort(all, nall, sizeof(all[0]), cmp_reason);
-	printf("# bt-fuzz: seed 0x%llx, %d workers on %d vCPUs, %.1f s, mutated %u%%, probe context %u%%%s\n",
+	qsort(kinds, nkinds, sizeof(kinds[0]), cmp_reason);
+	printf("# bt-fuzz: seed 0x%llx, %d workers on %d vCPUs, %.1f s, mutated %u%%, state conflicts %u%%, probe context %u%%\n",
 	       (unsigned long long)run_seed, nworkers, ncpu, secs, base_opts.mutate_pct,
-	       base_opts.ctx_pct, base_opts.safe ? ", safe mode" : "");
+	       base_opts.conflict_pct, base_opts.ctx_pct);
 	printf("#   programs generated %10llu  (%.0f/s)\n", (unsigned long long)t->generated,
 	       t->generated / secs);
 	printf("#     well-formed      %10llu\n", (unsigned long long)t->wellformed);
-	printf("#     mutated          %10llu\n", (unsigned long long)t->mutated);
-	printf("#     skipped (-S)     %10llu\n", (unsigned long long)t->skipped);
+	printf("#     mutated          %10llu\n", (unsigned long long)t->mutated - t->conflicts);
+	printf("#     state conflicts  %10llu  (%llu refused for that reason)\n",
+	       (unsigned long long)t->conflicts, (unsigned long long)t->conflicts_refused);
+	printf("#     must be refused  %10llu  (the generator's own walk: two try stacks, iterator, lock)\n",
+	       (unsigned long long)t->must_refuse);
 	printf("#   accepted by LOAD   %10llu  (%.1f%%; %llu of them mutated)\n",
 	       (unsigned long long)t->loaded,
-	       t->generated ? 100.0 * t->loaded / (t->generated - t->skipped) : 0.0,
+	       t->generated ? 100.0 * t->loaded / t->generated : 0.0,
 	       (unsigned long long)t->loaded_mutated);
 	printf("#   refused by LOAD    %10llu\n", (unsigned long long)refused);
 	printf("#   ATTACH ok / failed %10llu / %llu\n", (unsigned long long)t->attach_ok,
@@ -693,8 +680,9 @@ static void summary(const struct wstat *t, double secs, int ncpu)
 	printf("#   MAP_READ calls     %10llu\n", (unsigned long long)t->mapreads);
 	printf("#   closed without STOP %9llu  (after LOAD or START)\n",
 	       (unsigned long long)t->closed_early);
-	printf("#   accepted although a pc has two try stacks: %llu; although a lock is missing: %llu\n",
-	       (unsigned long long)t->try_bad_loaded, (unsigned long long)t->locks_bad_loaded);
+	printf("#   accepted although a pc has two try stacks: %llu; an iterator is not set up: %llu; a lock is missing: %llu\n",
+	       (unsigned long long)t->try_bad_loaded, (unsigned long long)t->iter_bad_loaded,
+	       (unsigned long long)t->locks_bad_loaded);
 	printf("#   time per phase (all workers):");
 	for (i = PH_GEN; i < PH_DONE; i++) {
 		uint64_t ns = 0;
@@ -704,7 +692,10 @@ static void summary(const struct wstat *t, double secs, int ncpu)
 		printf(" %s %.1f s", phase_name[i], ns / 1e9);
 	}
 	printf("\n");
-	printf("#   refusals by reason (LOAD, and ATTACH / START failures):\n");
+	printf("#   refusals by kind (LOAD, and ATTACH / START failures):\n");
+	for (i = 0; i < nkinds; i++)
+		printf("#   %9llu  %s\n", (unsigned long long)kinds[i].n, kinds[i].text);
+	printf("#   refusals by reason:\n");
 	for (i = 0; i < nall && i < 40; i++)
 		printf("#   %9llu  %s\n", (unsigned long long)all[i].n, all[i].text);
 	if (nall > 40)
@@ -728,7 +719,7 @@ static int kprobes_left(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bt-fuzz [-n PROGRAMS] [-t SECONDS] [-s SEED] [-j WORKERS] [-m MUTATE%%]\n"
-		"               [-c CONTEXT%%] [-N MIN] [-S] [-k 0|1|2] [-R] [-v]\n");
+		"               [-x CONFLICT%%] [-c CONTEXT%%] [-N MIN] [-k 0|1|2] [-R] [-v]\n");
 	exit(2);
 }
 
@@ -748,7 +739,7 @@ int main(int argc, char **argv)
 	 * keep the vCPUs busy.
 	 */
 	nworkers = ncpu * 4 < MAXW ? ncpu * 4 : MAXW;
-	while ((c = getopt(argc, argv, "n:t:s:j:m:c:N:Sk:Rv")) != -1) {
+	while ((c = getopt(argc, argv, "n:t:s:j:m:x:c:N:k:Rv")) != -1) {
 		switch (c) {
 		case 'n': nprog = strtoull(optarg, NULL, 0); break;
 		case 't': secs = strtoull(optarg, NULL, 0); break;
@@ -757,7 +748,7 @@ int main(int argc, char **argv)
 		case 'm': base_opts.mutate_pct = (unsigned int)atoi(optarg); break;
 		case 'c': base_opts.ctx_pct = (unsigned int)atoi(optarg); break;
 		case 'N': minprog = strtoull(optarg, NULL, 0); break;
-		case 'S': base_opts.safe = 1; break;
+		case 'x': base_opts.conflict_pct = (unsigned int)atoi(optarg); break;
 		case 'k': kmsg_level = atoi(optarg); break;
 		case 'R': rmmod = 1; break;
 		case 'v': verbose = 1; break;
@@ -855,11 +846,12 @@ int main(int argc, char **argv)
 	memset(&tot, 0, sizeof(tot));
 	for (w = 0; w < nworkers; w++) {
 #define ADD(f) tot.f += ws[w].f
-		ADD(generated); ADD(skipped); ADD(wellformed); ADD(mutated); ADD(loaded);
-		ADD(loaded_mutated); ADD(wf_refused); ADD(executed); ADD(ctx_runs);
-		ADD(attach_ok); ADD(attach_fail); ADD(start_fail); ADD(records);
-		ADD(rt_errors); ADD(try_bad_loaded); ADD(locks_bad_loaded); ADD(bad_errno);
-		ADD(mapreads); ADD(closed_early); ADD(wf_attach_fail);
+		ADD(generated); ADD(wellformed); ADD(mutated); ADD(conflicts);
+		ADD(conflicts_refused); ADD(loaded); ADD(loaded_mutated); ADD(wf_refused);
+		ADD(executed); ADD(ctx_runs); ADD(attach_ok); ADD(attach_fail);
+		ADD(start_fail); ADD(records); ADD(rt_errors); ADD(try_bad_loaded);
+		ADD(iter_bad_loaded); ADD(locks_bad_loaded); ADD(must_refuse);
+		ADD(bad_errno); ADD(mapreads); ADD(closed_early); ADD(wf_attach_fail);
 #undef ADD
 	}
 	summary(&tot, (now_ns() - start) / 1e9, ncpu);
@@ -872,6 +864,15 @@ int main(int argc, char **argv)
 	check(tot.wf_attach_fail == 0, "ATTACH accepted every well-formed program's kprobes (%llu refused)",
 	      (unsigned long long)tot.wf_attach_fail);
 	check(tot.bad_errno == 0, "no unexpected errno (%llu)", (unsigned long long)tot.bad_errno);
+	check(tot.try_bad_loaded + tot.iter_bad_loaded + tot.locks_bad_loaded == 0,
+	      "LOAD refused every program the generator knows to be wrong (%llu of %llu)",
+	      (unsigned long long)(tot.must_refuse - tot.try_bad_loaded - tot.iter_bad_loaded -
+				   tot.locks_bad_loaded), (unsigned long long)tot.must_refuse);
+	check(tot.conflicts_refused == tot.conflicts,
+	      "LOAD refused every planted state conflict for that reason (%llu of %llu)",
+	      (unsigned long long)tot.conflicts_refused, (unsigned long long)tot.conflicts);
+	check(tot.loaded * 2 >= tot.generated, "most programs were accepted (%.1f%%)",
+	      tot.generated ? 100.0 * tot.loaded / tot.generated : 0.0);
 	for (w = 0; w < nworkers; w++)
 		if (ws[w].first_fail[0])
 			printf("#   worker %d, first problem: %s\n", w, ws[w].first_fail);

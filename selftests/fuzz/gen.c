@@ -100,6 +100,8 @@ struct gen {
 	uint32_t kc[12];	/* int constant pool indexes */
 	uint32_t sc[12];	/* string constant pool indexes */
 	int ctx;
+	int conflict;		/* CF_* planted in function conflict_fn, or -1 */
+	unsigned int conflict_fn;
 	const char *mutation;
 };
 
@@ -787,6 +789,164 @@ static void gen_block(struct cg *c, int n)
 		gen_stmt(c);
 }
 
+/* --- planted state conflicts ------------------------------------------------ */
+
+/*
+ * Well-formed code but for one construct that reaches an instruction in
+ * two VM states, each a way a front end (or an attacker) could get the
+ * try stack or the iterators wrong; the verifier must refuse every one,
+ * with a message that says so (conflict_expect: a piece of it).  Planted
+ * at a function's top level (no try block, loop or foreach open), so the
+ * conflict is the construct's own.  Iterator conflicts use the slot
+ * MAXIT, which no generated foreach uses, so that no earlier foreach can
+ * have set it up.
+ */
+enum {
+	CF_INTO_TRY, CF_OUT_OF_TRY, CF_LEAVE_TOO_MANY, CF_TRYEND_UNMATCHED,
+	CF_LOOP_INTO_TRY, CF_CATCH_IN_TRY, CF_SKIP_ITINIT, CF_ITER_NEVER, CF__COUNT
+};
+
+const char *const gen_conflict_names[] = {
+	"jump into a try region past its TRY",
+	"jump out of a try region without leaving it",
+	"JMP leaves more try blocks than are open",
+	"TRYEND with no try block open",
+	"LOOP back from inside a try region",
+	"catch target inside another try region",
+	"foreach entered past its ITINIT",
+	"iterator read outside any foreach",
+	NULL,
+};
+
+static const char *const conflict_expect[] = {
+	"reached", "reached", "JMP leaves", "TRYEND without TRY", "LOOP to",
+	"as the catch target", "reads iterator", "reads iterator",
+};
+
+static void open_try(struct cg *c)
+{
+	if (++c->try_depth > c->max_try)
+		c->max_try = c->try_depth;
+}
+
+/* TRYEND, then the catch block of the TRY whose target is t. */
+static void close_try(struct cg *c, struct fix t)
+{
+	struct fix end;
+
+	emit(c, BT_OP_TRYEND, 0, 0, 0, 0);
+	c->try_depth--;
+	end = fix_of(emit(c, BT_OP_JMP, 0, 0, 0, 0), 0);
+	land(c, t);
+	emit(c, BT_OP_CATCHMSG, 0, s_any(c), 0, 0);
+	land(c, end);
+}
+
+static struct fix emit_try(struct cg *c)
+{
+	struct fix t = fix_of(emit(c, BT_OP_TRY, 0, 0, 0, 0), 0);
+
+	open_try(c);
+	return t;
+}
+
+static void plant_conflict(struct cg *c, int kind)
+{
+	struct gen *g = c->g;
+	struct fix t, t2, j, skip, exit, inner[3];
+	unsigned int cnt, i, n;
+	uint32_t top, pc;
+	int m;
+
+	c->stmts += 4;		/* something inside the constructs */
+	switch (kind) {
+	case CF_INTO_TRY:	/* if (r) goto L; try { ...; L: ... } */
+		j = gen_cond(c);
+		t = emit_try(c);
+		gen_block(c, sub_len(c));
+		land(c, j);
+		gen_block(c, sub_len(c));
+		close_try(c, t);
+		break;
+	case CF_OUT_OF_TRY:	/* try { ...; if (r) goto L; ... } L: (JZ has no x) */
+		t = emit_try(c);
+		gen_block(c, sub_len(c));
+		j = gen_cond(c);
+		gen_block(c, sub_len(c));
+		close_try(c, t);
+		land(c, j);
+		break;
+	case CF_LEAVE_TOO_MANY:	/* n try blocks open, a JMP leaving more */
+		n = rn(g, 3);
+		for (i = 0; i < n; i++)
+			inner[i] = emit_try(c);
+		skip = gen_cond(c);
+		j = fix_of(emit(c, BT_OP_JMP, (unsigned int)c->try_depth + 1 + rn(g, 2), 0, 0, 0), 0);
+		land(c, skip);
+		gen_block(c, sub_len(c));
+		while (n--)
+			close_try(c, inner[n]);
+		land(c, j);
+		break;
+	case CF_TRYEND_UNMATCHED:
+		if (chance(g, 50)) {	/* if (r) TRYEND */
+			skip = gen_cond(c);
+			emit(c, BT_OP_TRYEND, 0, 0, 0, 0);
+			land(c, skip);
+		} else {		/* try { ... } with two TRYENDs */
+			t = emit_try(c);
+			gen_block(c, sub_len(c));
+			emit(c, BT_OP_TRYEND, 0, 0, 0, 0);
+			close_try(c, t);	/* the second TRYEND */
+		}
+		break;
+	case CF_LOOP_INTO_TRY:	/* for (...) { try { ... LOOP } }: no TRYEND on the back edge */
+		cnt = c->f->wregs + c->ncount;
+		emit_imm(c, BT_OP_LDI, 0, cnt, (int32_t)rn(g, 7));
+		top = c->f->n;
+		exit = fix_of(emit(c, BT_OP_JZ, 0, cnt, 0, 0), 1);
+		emit(c, BT_OP_ADDI, 0, cnt, cnt, 0xffff);
+		c->ncount++;
+		t = emit_try(c);
+		gen_block(c, sub_len(c));
+		emit(c, BT_OP_LOOP, 0, top, 1, 0);
+		c->try_depth--;
+		c->ncount--;
+		land(c, t);
+		land(c, exit);
+		break;
+	case CF_CATCH_IN_TRY:	/* try { } whose catch target is inside a later try block */
+		t2 = emit_try(c);
+		gen_block(c, sub_len(c));
+		emit(c, BT_OP_TRYEND, 0, 0, 0, 0);
+		c->try_depth--;
+		t = emit_try(c);
+		gen_block(c, sub_len(c));
+		land(c, t2);
+		gen_block(c, sub_len(c));
+		close_try(c, t);
+		break;
+	case CF_SKIP_ITINIT:	/* if (r) goto the ITNEXT of a foreach */
+		if ((m = iterable_map(g)) >= 0) {
+			int saved = c->it_depth;
+
+			pc = emit(c, BT_OP_JZ, 0, r_rd(c), 0, 0);
+			c->it_depth = MAXIT;
+			gen_foreach(c, (unsigned int)m);	/* ITINIT + EXT first */
+			c->it_depth = saved;
+			c->f->code[pc].b = (uint16_t)(pc + 3);
+			break;
+		}
+		/* no map to iterate */
+		/* fall through */
+	default:		/* CF_ITER_NEVER */
+		emit(c, BT_OP_ITVAL, 0, r_wr(c), MAXIT, 0);
+		if (c->max_it < MAXIT + 1)
+			c->max_it = MAXIT + 1;
+		break;
+	}
+}
+
 /* The last instruction: a return of the function's kind, or an endless loop. */
 static void gen_end(struct cg *c)
 {
@@ -819,7 +979,8 @@ static void gen_end(struct cg *c)
 		emit(c, c->f->handler && chance(g, 20) ? BT_OP_NEXT : BT_OP_RET, 0, 0, 0, 0);
 }
 
-static void gen_function(struct gen *g, unsigned int fi, int stmts)
+/* conflict: one of CF_*, planted after some of the statements, or -1 */
+static void gen_function(struct gen *g, unsigned int fi, int stmts, int conflict)
 {
 	struct cg c;
 
@@ -828,6 +989,10 @@ static void gen_function(struct gen *g, unsigned int fi, int stmts)
 	c.f = &g->f[fi];
 	c.fi = fi;
 	c.stmts = stmts;
+	if (conflict >= 0) {
+		gen_block(&c, (int)rn(g, (unsigned int)stmts / 2 + 1));
+		plant_conflict(&c, conflict);
+	}
 	while (c.stmts > 0)
 		gen_block(&c, c.stmts);
 	gen_end(&c);
@@ -1076,41 +1241,44 @@ static unsigned int words(const struct bt_insn *in)
 	return in->op < BT_OP__COUNT && bt_op_info[in->op].has_ext ? 2 : 1;
 }
 
+/*
+ * What in touches, by the verifier's own rule (bt_insn_lock_need(), I5 of
+ * bt_verify.h), so that the generator declares what is verified and a
+ * change of the rule reaches the fuzzer.  Out-of-range indexes (mutants)
+ * go to a slot of their own.
+ */
 static void note_insn(const struct gen *g, const struct bt_insn *in, struct access *a)
 {
-	unsigned int op = in->op;
-	uint8_t *m = in->b < g->nmaps ? &a->m[in->b] : &a->m[MAXM];
+	uint8_t space, acc;
+	uint32_t index;
+	int stats;
 
-	switch (op) {
-	case BT_OP_GLD: case BT_OP_GSLD:
-		a->g[in->b < g->nglobals ? in->b : MAXG] |= ACC_READ;
-		break;
-	case BT_OP_GST: case BT_OP_GSST:
-		a->g[in->a < g->nglobals ? in->a : MAXG] |= ACC_WRITE;
-		break;
-	case BT_OP_MGET: case BT_OP_MGETS: case BT_OP_MIN: case BT_OP_MAGG:
-	case BT_OP_MHIST: case BT_OP_PRINTHIST:
-		*m |= ACC_READ;
-		break;
-	case BT_OP_MSET: case BT_OP_MSETS: case BT_OP_MADD: case BT_OP_MDEL:
-	case BT_OP_MCLEAR: case BT_OP_MCOUNT:
-		*m |= ACC_WRITE;
-		break;
-	case BT_OP_MSTAT:
-		*m |= ACC_ADD;
-		break;
-	case BT_OP_ITINIT:
-		/* sorting reorders the map; on statistics it rebuilds the
-		 * aggregate table: both write */
-		*m |= in->x != BT_SORT_NONE ||
-		      (in->b < g->nmaps && g->maps[in->b].val_kind == BT_KIND_STATS) ?
-		      ACC_WRITE : ACC_READ;
-		break;
-	case BT_OP_CALL:
+	if (in->op >= BT_OP__COUNT || in->op == BT_OP_EXT)
+		return;
+	if (in->op == BT_OP_CALL) {
 		if (in->a < g->nfuncs)
 			a->calls[in->a] = 1;
+		return;
+	}
+	stats = bt_op_info[in->op].opd[1] == BT_O_M && in->b < g->nmaps &&
+		g->maps[in->b].val_kind == BT_KIND_STATS;
+	switch (bt_insn_lock_need(in, stats, &space, &index)) {
+	case BT_NEED_NONE:
+		return;
+	case BT_NEED_READ:
+		acc = ACC_READ;
+		break;
+	case BT_NEED_STAT_ADD:
+		acc = ACC_ADD;	/* shared if the program shrinks the map: below */
+		break;
+	default:
+		acc = ACC_WRITE;
 		break;
 	}
+	if (space == BT_LOCK_GLOBAL)
+		a->g[index < g->nglobals ? index : MAXG] |= acc;
+	else
+		a->m[index < g->nmaps ? index : MAXM] |= acc;
 }
 
 static void func_access(const struct gen *g, unsigned int fi, struct access *a)
@@ -1135,7 +1303,8 @@ static void shrunk_maps(const struct gen *g, uint8_t *shrunk)
 		for (pc = 0; pc < f->n; pc += words(&f->code[pc])) {
 			const struct bt_insn *in = &f->code[pc];
 
-			if ((in->op == BT_OP_MDEL || in->op == BT_OP_MCLEAR) && in->b < g->nmaps)
+			if ((in->op == BT_OP_MDEL || in->op == BT_OP_MCLEAR) && in->b < g->nmaps &&
+			    g->maps[in->b].val_kind == BT_KIND_STATS)
 				shrunk[in->b] = 1;
 		}
 	}
@@ -1223,21 +1392,34 @@ static int locks_cover(const struct gen *g)
 	return 1;
 }
 
-/* --- try stacks: is every pc reached with one stack? -------------------------- */
+/* --- VM state on every path: try stacks and iterators ------------------------ */
 
 /*
- * The rule the kernel's verifier is getting: walk every path from the
- * entry with the stack of open TRYs; a pc reached twice must see the same
- * stack, a JMP may pop only what is open, a TRYEND needs its TRY.  An
- * error inside a try region goes to the catch target with the stack as it
- * was before the TRY.  Out-of-range targets are the verifier's business
- * (the walk ignores them).
+ * The generator's own proof of invariants I3 and I4 of bt_verify.h, done
+ * differently from bt_verify.c (a worklist over every path to a fixed
+ * point, with the whole stack of open TRYs at each pc, rather than one
+ * pass in pc order), so that the two can check each other: a pc reached
+ * twice must see the same try stack, a JMP may pop only what is open, a
+ * TRYEND needs its TRY; an error inside a try region goes to the catch
+ * target with the stack as it was before the TRY.  Iterators: the slots
+ * ITINIT set up on every path to a pc (intersected where paths meet,
+ * re-walked until nothing shrinks), and every ITNEXT / ITKEY(S) /
+ * ITVAL(S) must read one of those.  Out-of-range targets and operands are
+ * the verifier's business (the walk ignores them).
  */
 #define TS_MAX	(BT_MAX_TRY_NEST + 8)
 
 struct tstate {
-	uint8_t seen, depth;
+	uint8_t seen, queued, depth;
 	uint16_t tries[TS_MAX];	/* pcs of the open TRYs, innermost last */
+	uint64_t iters;		/* iterator slots set up on every path here */
+};
+
+enum { STATE_TRY_BAD = 1, STATE_ITER_BAD = 2 };
+
+struct walk {
+	struct tstate *st;
+	uint32_t *work, nwork, n;
 };
 
 static int ts_same(const struct tstate *a, const struct tstate *b)
@@ -1246,89 +1428,130 @@ static int ts_same(const struct tstate *a, const struct tstate *b)
 	       !memcmp(a->tries, b->tries, a->depth * sizeof(a->tries[0]));
 }
 
-static int ts_flow(struct tstate *st, uint32_t *work, uint32_t *nwork, uint32_t n,
-		   uint32_t to, const struct tstate *s)
+/* Control reaches to with state s: 0, or STATE_TRY_BAD on a conflict. */
+static int ts_flow(struct walk *w, uint32_t to, const struct tstate *s)
 {
-	if (to >= n)
+	struct tstate *d;
+
+	if (to >= w->n)
 		return 0;
-	if (st[to].seen)
-		return ts_same(&st[to], s) ? 0 : -1;
-	st[to] = *s;
-	st[to].seen = 1;
-	work[(*nwork)++] = to;
+	d = &w->st[to];
+	if (!d->seen) {
+		*d = *s;
+		d->seen = 1;
+	} else if (!ts_same(d, s)) {
+		return STATE_TRY_BAD;
+	} else if ((d->iters & s->iters) != d->iters) {
+		d->iters &= s->iters;	/* fewer slots known: walk on from here again */
+	} else {
+		return 0;
+	}
+	if (!d->queued) {
+		d->queued = 1;
+		w->work[w->nwork++] = to;
+	}
 	return 0;
 }
 
-static int try_consistent(const struct bt_insn *code, uint32_t n)
+/* The iterator slot in reads (ITNEXT a, ITKEY & co. b), or -1. */
+static int iter_read(const struct bt_insn *in)
 {
-	struct tstate *st = xcalloc(n + 1, sizeof(*st)), s;
-	uint32_t *work = xcalloc(n + 1, sizeof(*work)), nwork = 0;
-	int bad = 0;
+	switch (in->op) {
+	case BT_OP_ITNEXT:
+		return in->a;
+	case BT_OP_ITKEY: case BT_OP_ITKEYS: case BT_OP_ITVAL: case BT_OP_ITVALS:
+		return in->b;
+	default:
+		return -1;
+	}
+}
+
+static int state_check(const struct bt_insn *code, uint32_t n)
+{
+	struct walk w = { xcalloc(n + 1, sizeof(struct tstate)),
+			  xcalloc(n + 1, sizeof(uint32_t)), 0, n };
+	struct tstate s;
+	uint32_t pc;
+	int bad = 0, it;
 
 	memset(&s, 0, sizeof(s));
-	bad |= ts_flow(st, work, &nwork, n, 0, &s);
-	while (nwork && !bad) {
-		uint32_t pc = work[--nwork];
-		const struct bt_insn *in = &code[pc];
-		uint32_t next = pc + words(in);
+	bad |= ts_flow(&w, 0, &s);
+	while (w.nwork && !bad) {
+		const struct bt_insn *in;
+		uint32_t next;
 
-		s = st[pc];
+		pc = w.work[--w.nwork];
+		w.st[pc].queued = 0;
+		in = &code[pc];
+		next = pc + words(in);
+		s = w.st[pc];
+		s.seen = s.queued = 0;
 		switch (in->op) {
 		case BT_OP_TRY:
-			bad |= ts_flow(st, work, &nwork, n, in->a, &s);
+			bad |= ts_flow(&w, in->a, &s);
 			if (s.depth >= TS_MAX)
 				break;	/* the verifier's nesting limit */
 			s.tries[s.depth++] = (uint16_t)pc;
-			bad |= ts_flow(st, work, &nwork, n, next, &s);
+			bad |= ts_flow(&w, next, &s);
 			break;
 		case BT_OP_TRYEND:
 			if (!s.depth) {
-				bad = 1;
+				bad |= STATE_TRY_BAD;
 				break;
 			}
 			s.depth--;
-			bad |= ts_flow(st, work, &nwork, n, next, &s);
+			bad |= ts_flow(&w, next, &s);
 			break;
 		case BT_OP_JMP:
 			if (in->x > s.depth) {
-				bad = 1;
+				bad |= STATE_TRY_BAD;
 				break;
 			}
 			s.depth -= in->x;
-			bad |= ts_flow(st, work, &nwork, n, in->a, &s);
+			bad |= ts_flow(&w, in->a, &s);
 			break;
 		case BT_OP_JZ: case BT_OP_JNZ: case BT_OP_ITNEXT:
-			bad |= ts_flow(st, work, &nwork, n, in->b, &s);
-			bad |= ts_flow(st, work, &nwork, n, next, &s);
+			bad |= ts_flow(&w, in->b, &s);
+			bad |= ts_flow(&w, next, &s);
 			break;
 		case BT_OP_JCMP:
-			bad |= ts_flow(st, work, &nwork, n, in->c, &s);
-			bad |= ts_flow(st, work, &nwork, n, next, &s);
+			bad |= ts_flow(&w, in->c, &s);
+			bad |= ts_flow(&w, next, &s);
 			break;
 		case BT_OP_LOOP:
-			bad |= ts_flow(st, work, &nwork, n, in->a, &s);
+			bad |= ts_flow(&w, in->a, &s);
 			break;
 		case BT_OP_RET: case BT_OP_RETI: case BT_OP_RETS: case BT_OP_NEXT:
 		case BT_OP_ERROR:
 			break;
+		case BT_OP_ITINIT:
+			if (in->a < 64)
+				s.iters |= 1ull << in->a;
+			bad |= ts_flow(&w, next, &s);
+			break;
 		default:
-			bad |= ts_flow(st, work, &nwork, n, next, &s);
+			bad |= ts_flow(&w, next, &s);
 			break;
 		}
 	}
-	free(st);
-	free(work);
-	return !bad;
+	/* the iterator sets are final only now */
+	for (pc = 0; pc < n && !bad; pc++)
+		if (w.st[pc].seen && (it = iter_read(&code[pc])) >= 0 &&
+		    (it >= 64 || !(w.st[pc].iters >> it & 1)))
+			bad |= STATE_ITER_BAD;
+	free(w.st);
+	free(w.work);
+	return bad;
 }
 
-static int tries_ok(const struct gen *g)
+static int states_bad(const struct gen *g)
 {
 	unsigned int i;
+	int bad = 0;
 
 	for (i = 0; i < g->nfuncs; i++)
-		if (!try_consistent(g->f[i].code, g->f[i].n))
-			return 0;
-	return 1;
+		bad |= state_check(g->f[i].code, g->f[i].n);
+	return bad;
 }
 
 /* --- mutations ------------------------------------------------------------ */
@@ -1546,11 +1769,8 @@ static int mut_map(struct gen *g)
 		return -1;
 	m = &g->maps[rn(g, g->nmaps)];
 	switch (rn(g, 6)) {
-	case 0:
-		if (g->o->safe)
-			m->capacity = 1 + rn(g, 4096);
-		else
-			m->capacity = chance(g, 50) ? BT_CAP_MAPENTRIES : (uint32_t)rnd(g);
+	case 0:		/* huge: the module's memory ceilings refuse it */
+		m->capacity = chance(g, 50) ? BT_CAP_MAPENTRIES : (uint32_t)rnd(g);
 		break;
 	case 1:
 		m->capacity = rn(g, 3);
@@ -1596,7 +1816,7 @@ static int mut_lock(struct gen *g, int how)
 	struct gprobe *p = probe_with_locks(g);
 	unsigned int k;
 
-	if (!p || (g->o->safe && g->ctx))
+	if (!p)
 		return -1;
 	k = rn(g, p->nlocks);
 	if (how == MUT_LOCK_DROP) {
@@ -1642,9 +1862,7 @@ static int mut_limit(struct gen *g)
 	struct bt_limits *l = &g->lim;
 
 	switch (rn(g, 6)) {
-	case 0:
-		if (g->o->safe)
-			return -1;
+	case 0:		/* above the module's max_action ceiling */
 		l->maxaction = chance(g, 50) ? UINT32_MAX : INT32_MAX;
 		break;
 	case 1:
@@ -1656,15 +1874,10 @@ static int mut_limit(struct gen *g)
 	case 3:
 		l->maxaction = chance(g, 50) ? 0 : 1;
 		break;
-	case 4: {
-		uint32_t fl = chance(g, 50) ? BT_LIMIT_NO_OVERLOAD : 1u << rn(g, 32);
-
-		/* no overload guard + a busy profile probe can starve a CPU */
-		if (g->o->safe && fl == BT_LIMIT_NO_OVERLOAD && g->ctx)
-			return -1;
-		l->flags = fl;
+	case 4:
+		/* no overload guard: the per-hit time guard still bounds a hit */
+		l->flags = chance(g, 50) ? BT_LIMIT_NO_OVERLOAD : 1u << rn(g, 32);
 		break;
-	}
 	default:
 		l->maxerrors = chance(g, 50) ? UINT32_MAX : 0;
 		l->maxskipped = rn(g, 2);
@@ -1707,12 +1920,7 @@ static int mut_probe(struct gen *g)
 	switch (rn(g, 4)) {
 	case 0: {
 		/* a kprobe without ATTACH, or a begin probe with a period... */
-		uint16_t kind = (uint16_t)(1 + rn(g, BT_PROBE__MAX));
-
-		if (g->o->safe && kind != BT_PROBE_BEGIN && kind != BT_PROBE_END &&
-		    kind != BT_PROBE_ERROR && kind != BT_PROBE_NEVER)
-			return -1;
-		p->d.kind = kind;
+		p->d.kind = (uint16_t)(1 + rn(g, BT_PROBE__MAX));
 		break;
 	}
 	case 1:
@@ -1746,8 +1954,7 @@ static int mutate_model(struct gen *g, int which)
 	case MUT_FRAME: return mut_frame(g);
 	case MUT_PROBE: return mut_probe(g);
 	default:
-		/* MUT_BYTES, after serializing: safe mode cannot check those */
-		return g->o->safe ? -1 : 0;
+		return 0;	/* MUT_BYTES, after serializing */
 	}
 }
 
@@ -1826,7 +2033,7 @@ static void gen_code(struct gen *g)
 		/* probe-context handlers stay short: they run on every hit */
 		int n = g->ctx ? 3 + (int)rn(g, 12) : 3 + (int)rn(g, 30);
 
-		gen_function(g, i, n);
+		gen_function(g, i, n, g->conflict >= 0 && i == g->conflict_fn ? g->conflict : -1);
 	}
 }
 
@@ -1856,10 +2063,20 @@ int gen_program(uint64_t seed, const struct gen_opts *o, struct gen_out *out)
 	gen_globals(g);
 	gen_maps(g);
 	gen_formats(g);
+	g->conflict = -1;
+	if (chance(g, o->conflict_pct)) {
+		g->conflict = (int)rn(g, CF__COUNT);
+		g->conflict_fn = rn(g, g->nfuncs);
+	}
 	gen_code(g);
 	gen_locks(g);
 
-	if (chance(g, o->mutate_pct)) {
+	if (g->conflict >= 0) {
+		nmut = 1;	/* not well-formed, and no mutation on top */
+		g->mutation = "state conflict";
+		out->conflict = gen_conflict_names[g->conflict];
+		out->expect = conflict_expect[g->conflict];
+	} else if (chance(g, o->mutate_pct)) {
 		int want = chance(g, 70) ? 1 : 2 + (int)rn(g, 2), tries;
 
 		for (tries = 0; nmut < want && tries < 20; tries++) {
@@ -1876,10 +2093,11 @@ int gen_program(uint64_t seed, const struct gen_opts *o, struct gen_out *out)
 	out->mutated = nmut > 0;
 	out->mutation = g->mutation;
 	out->ctx = g->ctx;
-	out->try_bad = !tries_ok(g);
+	rc = states_bad(g);
+	out->try_bad = !!(rc & STATE_TRY_BAD);
+	out->iter_bad = !!(rc & STATE_ITER_BAD);
 	out->locks_bad = !locks_cover(g);
-	if (o->safe && (out->try_bad || (out->locks_bad && g->ctx)))
-		out->skipped = 1;
+	out->must_refuse = out->try_bad || out->iter_bad || out->locks_bad;
 	rc = serialize(g, out);
 	if (rc == 0 && bytes)
 		flip_bytes(g, out->blob, out->size);

@@ -595,6 +595,61 @@ static void find_kprobes(void)
 	}
 }
 
+/*
+ * The emulator problem for tracepoints (selftests/vm/README.md): a
+ * tracepoint's first registered probe and its last flip its static key,
+ * text patching that TCG does not survive while the other vCPU runs the
+ * code (selftests/vm/tracepoint-toggle crashes 6.12 without bytetap).  So
+ * one session holds a probe on every tracepoint the programs may use,
+ * from before the load starts until after it ends: the fuzzed sessions'
+ * own registrations then only add to and remove from the probe arrays,
+ * which is the module's code under test.  Returns the session's fd, or -1
+ * (and the programs get no tracepoints).
+ */
+static int hold_tracepoints(void)
+{
+	struct progbuild *pb = pb_new();
+	struct bt_func_decl fr = { 0 };
+	struct bt_ioc_load ld = { .size = sizeof(ld) };
+	char log[256] = "", point[96];
+	unsigned int i;
+	void *blob;
+	size_t size;
+	int fd;
+
+	pb_limits(pb, &(struct bt_limits){ .maxaction = 10, .maxstringlen = 8 });
+	pb_func_declare(pb, "hold");
+	pb_func_begin(pb, 0);
+	pb_emit(pb, BT_OP_RET, 0, 0, 0, 0);
+	fr.nregs = 1;
+	pb_func_end(pb, &fr);
+	for (i = 0; i < ntps; i++) {
+		struct bt_probe_decl d = { .kind = BT_PROBE_TRACEPOINT };
+
+		snprintf(point, sizeof(point), "kernel.trace(\"%s\")", tps[i]);
+		pb_probe(pb, &d, point, tps[i], NULL, 0);
+	}
+	if (pb_serialize(pb, &blob, &size))
+		return -1;
+	pb_free(pb);
+	fd = open("/dev/bytetap", O_RDWR | O_CLOEXEC);
+	ld.blob = (uintptr_t)blob;
+	ld.blob_len = (uint32_t)size;
+	ld.ring_size = 4096;
+	ld.log_buf = (uintptr_t)log;
+	ld.log_size = sizeof(log);
+	if (fd >= 0 && ioctl(fd, BT_IOC_LOAD, &ld)) {
+		printf("# bt-fuzz: cannot hold the tracepoints (%s: %s): programs get none\n",
+		       strerror(errno), log);
+		close(fd);
+		fd = -1;
+	}
+	free(blob);
+	if (fd < 0)
+		ntps = 0;
+	return fd;
+}
+
 /* --- load generator -------------------------------------------------------------------- */
 
 static pid_t load_gen(int cpu)
@@ -728,7 +783,7 @@ int main(int argc, char **argv)
 	uint64_t nprog = UINT64_MAX, secs = 240, minprog = 0, start, deadline;
 	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN), rmmod = 0, c, w, i;
 	pid_t pids[MAXW], loads[MAXW];
-	int reported[MAXW] = { 0 }, alive;
+	int reported[MAXW] = { 0 }, alive, holder;
 	struct wstat tot;
 	uint64_t last_progress;
 
@@ -767,6 +822,7 @@ int main(int argc, char **argv)
 	if (ws == MAP_FAILED)
 		return 2;
 	find_tracepoints();
+	holder = ntps ? hold_tracepoints() : -1;
 	find_kprobes();
 	printf("# bt-fuzz: seed 0x%llx; tracepoints:", (unsigned long long)run_seed);
 	for (i = 0; i < (int)ntps; i++)
@@ -842,6 +898,8 @@ int main(int argc, char **argv)
 		kill(loads[i], SIGKILL);
 		waitpid(loads[i], NULL, 0);
 	}
+	if (holder >= 0)
+		close(holder);	/* the load is gone: the static keys may flip now */
 
 	memset(&tot, 0, sizeof(tot));
 	for (w = 0; w < nworkers; w++) {

@@ -4,7 +4,7 @@
  * load keeps kprobes, tracepoints and timers firing (doc/fuzzing.md).
  *
  *	bt-fuzz [-n PROGRAMS] [-t SECONDS] [-s SEED] [-j WORKERS] [-m MUTATE%]
- *		[-x CONFLICT%] [-c CONTEXT%] [-N MIN] [-k LEVEL] [-R] [-v]
+ *		[-x CONFLICT%] [-c CONTEXT%] [-N MIN] [-k LEVEL] [-H] [-R] [-v]
  *
  * WORKERS processes (default 4 per vCPU, pinned round-robin: a session
  * mostly waits for RCU grace periods, in STOP and in close), each
@@ -28,7 +28,9 @@
  * entry (int3, at offsets ATTACH accepts: found at startup), and entry
  * kprobes / kretprobes go only on a system call private to one worker
  * (getppid for worker 0, ...), which only that worker calls, and only
- * between its own START and STOP.
+ * between its own START and STOP.  Tracepoints are held registered for
+ * the whole run and are by default quiet ones that only the workers fire
+ * (hold_tracepoints()); -H adds the busy ones, for KVM or real hardware.
  *
  * -k 0/1/2: write no / probe-context / every started
  * program's seed to /dev/kmsg first, so a crash's log names it; -v: print
@@ -49,7 +51,9 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -105,8 +109,9 @@ static unsigned int nkps;
 static struct gen_kprobe priv_kp[MAXW];
 static uint64_t priv_addr[MAXW];
 static int priv_nr[MAXW];
-static const char *tps[8];
+static const char *tps[16];
 static unsigned int ntps;
+static int hot_tracepoints;	/* -H */
 
 static int failures;
 
@@ -264,6 +269,18 @@ static void map_read(struct wstat *st, int fd, uint64_t r)
 	}
 }
 
+/* What fires the quiet tracepoints, from this worker only. */
+static void fire_tracepoints(int w)
+{
+	static const struct itimerval off;
+	char name[16];
+
+	snprintf(name, sizeof(name), "bt-fuzz-w%d", w);
+	prctl(PR_SET_NAME, name);		/* task_rename */
+	setitimer(ITIMER_REAL, &off, NULL);	/* itimer_state */
+	kill(getpid(), SIGURG);			/* signal_generate (ignored) */
+}
+
 /* A few milliseconds of what the probes watch, from this worker. */
 static void load_burst(int w, uint64_t ms, int fd, uint64_t r)
 {
@@ -277,6 +294,7 @@ static void load_burst(int w, uint64_t ms, int fd, uint64_t r)
 		if (write(devnull, "x", 1) < 0)
 			break;
 		if (++i % 64 == 0) {
+			fire_tracepoints(w);
 			sched_yield();
 			if ((r >> (i / 64 % 48)) & 1)
 				map_read(&ws[w], fd, r >> 3);
@@ -482,21 +500,34 @@ static void worker(int w, uint64_t nprog, uint64_t deadline)
 
 /* --- startup: what the guest has ---------------------------------------------------- */
 
+/*
+ * Tracepoints, like kprobes, only where the emulator problem cannot bite
+ * (see hold_tracepoints()): by default ones whose code nothing in the
+ * guest runs but the workers' own load bursts (a thread renaming itself,
+ * an interval timer set, a signal sent), with -H also the busy ones
+ * (system calls, the scheduler, timers, softirqs) for real hardware or
+ * KVM.
+ */
 static void find_tracepoints(void)
 {
 	static const char *const cand[][2] = {
+		{ "task", "task_rename" }, { "timer", "itimer_state" },
+		{ "signal", "signal_generate" },
+	};
+	static const char *const hot[][2] = {
 		{ "raw_syscalls", "sys_enter" }, { "raw_syscalls", "sys_exit" },
 		{ "sched", "sched_switch" }, { "sched", "sched_wakeup" },
 		{ "timer", "hrtimer_expire_entry" }, { "irq", "softirq_entry" },
 	};
-	unsigned int i;
+	unsigned int i, n = sizeof(cand) / sizeof(cand[0]);
 	char path[160];
 
-	for (i = 0; i < sizeof(cand) / sizeof(cand[0]); i++) {
-		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s/%s", cand[i][0],
-			 cand[i][1]);
+	for (i = 0; i < n + (hot_tracepoints ? sizeof(hot) / sizeof(hot[0]) : 0); i++) {
+		const char *const *c = i < n ? cand[i] : hot[i - n];
+
+		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/%s/%s", c[0], c[1]);
 		if (access(path, F_OK) == 0)
-			tps[ntps++] = cand[i][1];
+			tps[ntps++] = c[1];
 	}
 }
 
@@ -596,15 +627,18 @@ static void find_kprobes(void)
 }
 
 /*
- * The emulator problem for tracepoints (selftests/vm/README.md): a
- * tracepoint's first registered probe and its last flip its static key,
- * text patching that TCG does not survive while the other vCPU runs the
- * code (selftests/vm/tracepoint-toggle crashes 6.12 without bytetap).  So
- * one session holds a probe on every tracepoint the programs may use,
- * from before the load starts until after it ends: the fuzzed sessions'
- * own registrations then only add to and remove from the probe arrays,
- * which is the module's code under test.  Returns the session's fd, or -1
- * (and the programs get no tracepoints).
+ * The emulator problem for tracepoints (selftests/vm/README.md): the
+ * kernel patches a tracepoint's code when its first probe registers and
+ * its last goes (the static key) and when it goes from one probe to two
+ * and back (the static call: the one probe directly, or the iterator),
+ * and TCG does not survive that patching while a vCPU runs the code
+ * (selftests/vm/tracepoint-toggle crashes 6.12 without bytetap).  So one
+ * session holds two probes on every tracepoint the programs may use, from
+ * before the load starts until after it ends, registered while nothing
+ * runs those tracepoints (find_tracepoints()): the fuzzed sessions' own
+ * registrations then only change the probe arrays, which is the module's
+ * code under test, and never the kernel's text.  Returns the session's
+ * fd, or -1 (and the programs get no tracepoints).
  */
 static int hold_tracepoints(void)
 {
@@ -623,11 +657,11 @@ static int hold_tracepoints(void)
 	pb_emit(pb, BT_OP_RET, 0, 0, 0, 0);
 	fr.nregs = 1;
 	pb_func_end(pb, &fr);
-	for (i = 0; i < ntps; i++) {
+	for (i = 0; i < 2 * ntps; i++) {
 		struct bt_probe_decl d = { .kind = BT_PROBE_TRACEPOINT };
 
-		snprintf(point, sizeof(point), "kernel.trace(\"%s\")", tps[i]);
-		pb_probe(pb, &d, point, tps[i], NULL, 0);
+		snprintf(point, sizeof(point), "kernel.trace(\"%s\")", tps[i / 2]);
+		pb_probe(pb, &d, point, tps[i / 2], NULL, 0);
 	}
 	if (pb_serialize(pb, &blob, &size))
 		return -1;
@@ -774,7 +808,7 @@ static int kprobes_left(void)
 static void usage(void)
 {
 	fprintf(stderr, "usage: bt-fuzz [-n PROGRAMS] [-t SECONDS] [-s SEED] [-j WORKERS] [-m MUTATE%%]\n"
-		"               [-x CONFLICT%%] [-c CONTEXT%%] [-N MIN] [-k 0|1|2] [-R] [-v]\n");
+		"               [-x CONFLICT%%] [-c CONTEXT%%] [-N MIN] [-k 0|1|2] [-H] [-R] [-v]\n");
 	exit(2);
 }
 
@@ -794,7 +828,7 @@ int main(int argc, char **argv)
 	 * keep the vCPUs busy.
 	 */
 	nworkers = ncpu * 4 < MAXW ? ncpu * 4 : MAXW;
-	while ((c = getopt(argc, argv, "n:t:s:j:m:x:c:N:k:Rv")) != -1) {
+	while ((c = getopt(argc, argv, "n:t:s:j:m:x:c:N:k:HRv")) != -1) {
 		switch (c) {
 		case 'n': nprog = strtoull(optarg, NULL, 0); break;
 		case 't': secs = strtoull(optarg, NULL, 0); break;
@@ -805,6 +839,7 @@ int main(int argc, char **argv)
 		case 'N': minprog = strtoull(optarg, NULL, 0); break;
 		case 'x': base_opts.conflict_pct = (unsigned int)atoi(optarg); break;
 		case 'k': kmsg_level = atoi(optarg); break;
+		case 'H': hot_tracepoints = 1; break;
 		case 'R': rmmod = 1; break;
 		case 'v': verbose = 1; break;
 		default: usage();
@@ -821,9 +856,10 @@ int main(int argc, char **argv)
 		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (ws == MAP_FAILED)
 		return 2;
+	find_kprobes();
+	/* after the startup above: the shell's pipeline has exec'ed by now */
 	find_tracepoints();
 	holder = ntps ? hold_tracepoints() : -1;
-	find_kprobes();
 	printf("# bt-fuzz: seed 0x%llx; tracepoints:", (unsigned long long)run_seed);
 	for (i = 0; i < (int)ntps; i++)
 		printf(" %s", tps[i]);

@@ -2,18 +2,21 @@
 # selftests/vm/tests/fuzz.sh - the guest fuzzer (selftests/fuzz/bt-fuzz.c,
 # doc/fuzzing.md), run INSIDE the test guest in a boot of its own:
 #
-#   selftests/vm/run --timeout 600 -- sh selftests/vm/tests/fuzz.sh [SECONDS [MIN [BT-FUZZ OPTIONS...]]]
+#   selftests/vm/run --timeout 600 -- sh selftests/vm/tests/fuzz.sh [SECONDS [PROGRAMS [BT-FUZZ OPTIONS...]]]
 #
-# SECONDS of fuzzing (240), and the run fails if fewer than MIN programs
-# were generated (0: no minimum).  selftests/vm/suite starts it with
-# BYTETAP_FUZZ_SECONDS (the environment does not reach the guest, hence
-# the arguments).  Prints "ok - guest fuzz: ..." / "FAIL - guest fuzz: ..."
-# lines; besides bt-fuzz's own checks, the kernel log written during the
-# run must show no lockup, RCU stall, hung task, KASAN report or oops.
+# At most SECONDS of fuzzing (300); PROGRAMS (100000): stop after that
+# many programs, and fail if the time ran out first (0: fuzz for SECONDS,
+# no minimum).  selftests/vm/suite starts it with BYTETAP_FUZZ_SECONDS and
+# BYTETAP_FUZZ_PROGRAMS (the environment does not reach the guest, hence
+# the arguments).  Prints "ok - guest fuzz: ..." / "FAIL - guest fuzz:
+# ..." lines; besides bt-fuzz's own checks, the kernel log written during
+# the run must show no lockup, RCU stall, hung task, KASAN report or oops.
 cd /bytetap || exit 2
-secs=${1:-240}
-min=${2:-0}
+secs=${1:-300}
+programs=${2:-100000}
 [ $# -ge 2 ] && shift 2 || shift $#
+count=""
+[ "$programs" -gt 0 ] && count="-n $programs -N $programs"
 KO=vm-module/bytetap.ko
 nfail=0
 ok() { echo "ok - guest fuzz: $*"; }
@@ -26,10 +29,10 @@ if ! insmod $KO; then
 fi
 echo "bytetap-fuzz: fuzzing starts" >/dev/kmsg
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
-echo "# guest fuzz: $secs s on $ncpu vCPUs, $(uname -r)"
+echo "# guest fuzz: ${count:+$programs programs in at most }$secs s on $ncpu vCPUs, $(uname -r)"
 
 # live (a hung guest must still show how far it got), and kept to check
-{ bt-fuzz -t "$secs" -N "$min" -R "$@" 2>&1; echo $? >/tmp/fuzz.rc; } | tee /tmp/fuzz.out |
+{ bt-fuzz -t "$secs" $count -R "$@" 2>&1; echo $? >/tmp/fuzz.rc; } | tee /tmp/fuzz.out |
 	sed 's/^ok - fuzz: /ok - guest fuzz: /; s/^FAIL - fuzz: /FAIL - guest fuzz: /'
 rc=$(cat /tmp/fuzz.rc)
 grep -q '^FAIL - ' /tmp/fuzz.out && nfail=$((nfail + 1))

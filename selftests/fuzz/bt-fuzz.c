@@ -66,7 +66,8 @@
 #include "progbuild.h"
 
 #define MAXW		16
-#define NREASON		160
+#define NREASON		512	/* classes per worker; the last: the rest */
+#define NKIND		32
 #define REASON_LEN	112
 #define MAXKP		24
 
@@ -96,6 +97,8 @@ struct wstat {
 	char first_fail[240];
 	unsigned int nreasons;
 	struct reason reasons[NREASON];
+	unsigned int nkinds;
+	struct reason kinds[NKIND];	/* reason_kind() of every refusal, exact */
 };
 
 static struct wstat *ws;
@@ -167,22 +170,27 @@ static uint64_t kallsyms(const char *name)
 
 /* --- rejection reasons (reason.h) ---------------------------------------------- */
 
-static void add_reason(struct wstat *st, const char *cls)
+/* Count text in t (n used of max; when full, the last entry takes the rest). */
+static void tally(struct reason *t, unsigned int *n, unsigned int max, const char *text)
 {
 	unsigned int i;
 
-	for (i = 0; i < st->nreasons; i++)
-		if (!strcmp(st->reasons[i].text, cls)) {
-			st->reasons[i].n++;
+	for (i = 0; i < *n; i++)
+		if (!strcmp(t[i].text, text)) {
+			t[i].n++;
 			return;
 		}
-	if (st->nreasons == NREASON)
-		i = NREASON - 1, cls = "(other reasons)";
-	else
-		i = st->nreasons++;
-	if (!st->reasons[i].n)
-		snprintf(st->reasons[i].text, REASON_LEN, "%s", cls);
-	st->reasons[i].n++;
+	if (*n == max - 1)
+		text = "(other reasons)";
+	if (*n < max)
+		snprintf(t[(*n)++].text, REASON_LEN, "%s", text);
+	t[*n - 1].n++;
+}
+
+static void add_reason(struct wstat *st, const char *cls)
+{
+	tally(st->reasons, &st->nreasons, NREASON, cls);
+	tally(st->kinds, &st->nkinds, NKIND, reason_kind(cls));
 }
 
 static void note_fail(struct wstat *st, const char *fmt, ...)
@@ -741,18 +749,17 @@ static void merge(struct reason *all, unsigned int *nall, const char *text, uint
 
 static void summary(const struct wstat *t, double secs, int ncpu)
 {
-	static struct reason all[NREASON * MAXW], kinds[64];
+	static struct reason all[NREASON * MAXW], kinds[NKIND * MAXW];
 	unsigned int nall = 0, nkinds = 0, i;
 	uint64_t refused = t->generated - t->loaded;
 	int w;
 
-	for (w = 0; w < nworkers; w++)
-		for (i = 0; i < ws[w].nreasons; i++) {
+	for (w = 0; w < nworkers; w++) {
+		for (i = 0; i < ws[w].nreasons; i++)
 			merge(all, &nall, ws[w].reasons[i].text, ws[w].reasons[i].n);
-			if (nkinds < 64)
-				merge(kinds, &nkinds, reason_kind(ws[w].reasons[i].text),
-				      ws[w].reasons[i].n);
-		}
+		for (i = 0; i < ws[w].nkinds; i++)
+			merge(kinds, &nkinds, ws[w].kinds[i].text, ws[w].kinds[i].n);
+	}
 	qsort(all, nall, sizeof(all[0]), cmp_reason);
 	qsort(kinds, nkinds, sizeof(kinds[0]), cmp_reason);
 	printf("# bt-fuzz: seed 0x%llx, %d workers on %d vCPUs, %.1f s, mutated %u%%, state conflicts %u%%, probe context %u%%\n",

@@ -65,11 +65,11 @@ void reason_class(const char *msg, int err, char *out, size_t cap)
  * bytecode/bt_load.c, bt_verify.c and vm-module/session.c.
  */
 static const struct { const char *pat, *kind; } kinds[] = {
-	{ "[Cannot allocate memory]", "module: memory ceiling (ENOMEM)" },
-	{ "module parameter max_action", "module: MAXACTION over its ceiling" },
-	{ "module parameter", "module: other ceilings" },
 	{ "ATTACH:", "ATTACH: kprobe refused" },
 	{ "START:", "START failed" },
+	{ "[Cannot allocate memory]", "module: memory ceiling (ENOMEM)" },
+	{ "(MAXACTION, x", "module: MAXACTION over its ceiling" },
+	{ "module parameter", "module: other ceilings" },
 	{ "TRYEND without TRY", "I3 try stack: pops a block that is not open" },
 	{ "try blocks but only", "I3 try stack: pops a block that is not open" },
 	{ "reached ", "I3 try stack: two stacks at one pc" },

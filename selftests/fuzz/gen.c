@@ -15,6 +15,12 @@
  * loop; the only back edge is LOOP.  Register conventions keep loops
  * finite: the top LOOP_REGS int registers are loop counters that nothing
  * else writes.
+ *
+ * Then the generator judges the final code itself (state_check(),
+ * locks_cover()), so that the drivers can tell a verifier hole from a
+ * mutant that happens to be harmless: gen_out.must_refuse.  Planted
+ * state conflicts (plant_conflict()) are the cases it knows to be wrong
+ * in advance, with the verifier's reason.
  */
 #include <stdio.h>
 #include <stdlib.h>

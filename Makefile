@@ -77,6 +77,11 @@ $(VM_UNIT_SAN): build/unit-asan/%: selftests/unit/%.c selftests/unit/test_host.c
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) $(CPPFLAGS_ALL) -o $@ $^
 
+# The generator-driven VM test also links the fuzzer's program generator
+# (selftests/fuzz/gen.c, reason.c) and, to show a program by its seed, the disassembler.
+build/unit/vm_survives_generated_programs: selftests/fuzz/gen.c selftests/fuzz/reason.c $(OBJ_DIR)/userland/disasm.o
+build/unit-asan/vm_survives_generated_programs: selftests/fuzz/gen.c selftests/fuzz/reason.c $(ASAN_DIR)/userland/disasm.o
+
 asan: bin/bytetap-asan $(UNIT_BIN_SAN)
 
 unit: $(UNIT_BIN) $(UNIT_BIN_SAN)

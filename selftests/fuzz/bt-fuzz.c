@@ -64,6 +64,7 @@
 #include "gen.h"
 #include "reason.h"
 #include "progbuild.h"
+#include "../vm/guest_util.h"
 
 #define MAXW		16
 #define NREASON		512	/* classes per worker; the last: the rest */
@@ -149,23 +150,6 @@ static void pin(int cpu)
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
 	sched_setaffinity(0, sizeof(set), &set);
-}
-
-static uint64_t kallsyms(const char *name)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512], sym[256], t;
-	unsigned long long a;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llx %c %255s", &a, &t, sym) == 3 && !strcmp(sym, name) &&
-		    !strchr(line, '[')) {
-			fclose(f);
-			return a;
-		}
-	if (f)
-		fclose(f);
-	return 0;
 }
 
 /* --- rejection reasons (reason.h) ---------------------------------------------- */

@@ -24,6 +24,7 @@
 #include "bt_ioctl.h"
 #include "bt_isa.h"
 #include "bt_prog.h"
+#include "guest_util.h"
 
 static int failures;
 
@@ -104,23 +105,6 @@ static const struct bt_section *section(const uint8_t *blob, uint32_t type)
 		if (s[i].type == type)
 			return &s[i];
 	return NULL;
-}
-
-static uint64_t kallsyms(const char *name)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512], sym[256], t;
-	unsigned long long a;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llx %c %255s", &a, &t, sym) == 3 && !strcmp(sym, name) &&
-		    !strchr(line, '[')) {
-			fclose(f);
-			return a;
-		}
-	if (f)
-		fclose(f);
-	return 0;
 }
 
 /* ATTACH one entry on a loaded session; returns 0 or errno. */

@@ -65,6 +65,7 @@
 #include "bt_record.h"
 #include "bt_regex.h"
 #include "progbuild.h"
+#include "guest_util.h"
 
 #define PHI	0x9e3779b97f4a7c15ll	/* a multiplier that scatters values */
 
@@ -503,23 +504,6 @@ static int kprobes_listed(void)
 	if (f)
 		fclose(f);
 	return f ? n : -1;
-}
-
-static uint64_t kallsyms(const char *name)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char line[512], sym[256], t;
-	unsigned long long a;
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%llx %c %255s", &a, &t, sym) == 3 && !strcmp(sym, name) &&
-		    !strchr(line, '[')) {
-			fclose(f);
-			return a;
-		}
-	if (f)
-		fclose(f);
-	return 0;
 }
 
 static void pin(int cpu)

@@ -6,7 +6,7 @@
 #   make clean
 #
 # Layout: every bytecode/*.c is the freestanding VM core (also built into the
-# module); every userland/*.c is the compiler and front end; userland/main.c
+# module); every userland/**/*.c (subfolders too) is the compiler and front end; userland/main.c
 # holds main().  selftests/unit/*.c are test programs, one behaviour area each,
 # linked against everything but main.o.
 
@@ -19,7 +19,7 @@ LDLIBS  := -lbpf -lelf -ldw
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined -DBT_VM_DEBUG
 
 CORE_SRC := $(wildcard bytecode/*.c)
-USER_SRC := $(filter-out userland/main.c,$(wildcard userland/*.c))
+USER_SRC := $(filter-out userland/main.c,$(shell find userland -name '*.c' | sort))
 UNIT_SRC := $(filter-out selftests/unit/test_host.c,$(wildcard selftests/unit/*.c))
 
 OBJ_DIR      := build/o

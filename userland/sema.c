@@ -22,9 +22,8 @@
 #include "lex.h"
 #include "parse.h"
 #include "sema.h"
-#include "points.h"
+#include "probes/probes.h"
 #include "target.h"
-#include "kallsyms.h"
 
 #define MAX_ALIAS_DEPTH 32
 #define MAX_DERIVED_PROBES 100000	/* stops exponential alias fan-out */
@@ -827,136 +826,12 @@ static void expand_probes(struct sema *S)
 
 /* ==== 3b. probe point validation ==== */
 
-/*
- * The probe point forms stap 4.8 knows (stap --dump-probe-types), used to
- * reject points that are neither an alias nor a built-in family.  Which of
- * these the VM can actually run is codegen's business.
- */
-static const char *const probe_types[] = {
-	"begin", "begin(number)", "end",
-	"end(number)", "error", "error(number)",
-	"kernel.data(number).length(number).rw", "kernel.data(number).length(number).write", "kernel.data(number).rw",
-	"kernel.data(number).write", "kernel.data(string).rw", "kernel.data(string).write",
-	"kernel.function(number)", "kernel.function(number).call", "kernel.function(number).exported",
-	"kernel.function(number).return", "kernel.function(number).return.maxactive(number)", "kernel.function(string)",
-	"kernel.function(string).call", "kernel.function(string).callee(string)", "kernel.function(string).callee(string).call",
-	"kernel.function(string).callee(string).return", "kernel.function(string).callees", "kernel.function(string).callees(number)",
-	"kernel.function(string).exported", "kernel.function(string).inline", "kernel.function(string).label(string)",
-	"kernel.function(string).return", "kernel.function(string).return.maxactive(number)", "kernel.mark(string)",
-	"kernel.mark(string).format(string)", "kernel.statement(number)", "kernel.statement(number).absolute",
-	"kernel.statement(number).nearest", "kernel.statement(string)", "kernel.statement(string).nearest",
-	"kernel.trace(string)", "kprobe.function(string)", "kprobe.function(string).call",
-	"kprobe.function(string).return", "kprobe.function(string).return.maxactive(number)", "kprobe.module(string).function(string)",
-	"kprobe.module(string).function(string).call", "kprobe.module(string).function(string).return", "kprobe.module(string).function(string).return.maxactive(number)",
-	"kprobe.statement(number).absolute", "module(string).function(number)", "module(string).function(number).call",
-	"module(string).function(number).exported", "module(string).function(number).return", "module(string).function(number).return.maxactive(number)",
-	"module(string).function(string)", "module(string).function(string).call", "module(string).function(string).callee(string)",
-	"module(string).function(string).callee(string).call", "module(string).function(string).callee(string).return", "module(string).function(string).callees",
-	"module(string).function(string).callees(number)", "module(string).function(string).exported", "module(string).function(string).inline",
-	"module(string).function(string).label(string)", "module(string).function(string).return", "module(string).function(string).return.maxactive(number)",
-	"module(string).statement(number)", "module(string).statement(number).nearest", "module(string).statement(string)",
-	"module(string).statement(string).nearest", "netfilter.hook(string).pf(string)", "netfilter.hook(string).pf(string).priority(string)",
-	"netfilter.pf(string).hook(string)", "netfilter.pf(string).hook(string).priority(string)", "never",
-	"perf.type(number).config(number)", "perf.type(number).config(number).counter(string)", "perf.type(number).config(number).hz(number)",
-	"perf.type(number).config(number).process", "perf.type(number).config(number).process(string)", "perf.type(number).config(number).process(string).counter(string)",
-	"perf.type(number).config(number).sample(number)", "process.begin", "process.end",
-	"process.function(number)", "process.function(number).call", "process.function(number).exported",
-	"process.function(number).return", "process.function(string)", "process.function(string).call",
-	"process.function(string).callee(string)", "process.function(string).callee(string).call", "process.function(string).callee(string).return",
-	"process.function(string).callees", "process.function(string).callees(number)", "process.function(string).exported",
-	"process.function(string).inline", "process.function(string).label(string)", "process.function(string).return",
-	"process.library(string).function(number)", "process.library(string).function(number).call", "process.library(string).function(number).exported",
-	"process.library(string).function(number).return", "process.library(string).function(string)", "process.library(string).function(string).call",
-	"process.library(string).function(string).callee(string)", "process.library(string).function(string).callee(string).call", "process.library(string).function(string).callee(string).return",
-	"process.library(string).function(string).callees", "process.library(string).function(string).callees(number)", "process.library(string).function(string).exported",
-	"process.library(string).function(string).inline", "process.library(string).function(string).label(string)", "process.library(string).function(string).return",
-	"process.library(string).mark(string)", "process.library(string).plt", "process.library(string).plt.return",
-	"process.library(string).plt(string)", "process.library(string).plt(string).return", "process.library(string).provider(string).mark(string)",
-	"process.library(string).statement(number)", "process.library(string).statement(number).nearest", "process.library(string).statement(string)",
-	"process.library(string).statement(string).nearest", "process.mark(string)", "process.plt",
-	"process.plt.return", "process.plt(string)", "process.plt(string).return",
-	"process.provider(string).mark(string)", "process.statement(number)", "process.statement(number).nearest",
-	"process.statement(string)", "process.statement(string).nearest", "process.syscall",
-	"process.syscall.return", "process.thread.begin", "process.thread.end",
-	"process(number).begin", "process(number).end", "process(number).function(number)",
-	"process(number).function(number).call", "process(number).function(number).exported", "process(number).function(number).return",
-	"process(number).function(string)", "process(number).function(string).call", "process(number).function(string).callee(string)",
-	"process(number).function(string).callee(string).call", "process(number).function(string).callee(string).return", "process(number).function(string).callees",
-	"process(number).function(string).callees(number)", "process(number).function(string).exported", "process(number).function(string).inline",
-	"process(number).function(string).label(string)", "process(number).function(string).return", "process(number).insn",
-	"process(number).insn.block", "process(number).mark(string)", "process(number).plt",
-	"process(number).plt.return", "process(number).plt(string)", "process(number).plt(string).return",
-	"process(number).provider(string).mark(string)", "process(number).statement(number)", "process(number).statement(number).absolute",
-	"process(number).statement(number).absolute.return", "process(number).statement(number).nearest", "process(number).statement(string)",
-	"process(number).statement(string).nearest", "process(number).syscall", "process(number).syscall.return",
-	"process(number).thread.begin", "process(number).thread.end", "process(string).begin",
-	"process(string).end", "process(string).function(number)", "process(string).function(number).call",
-	"process(string).function(number).exported", "process(string).function(number).return", "process(string).function(string)",
-	"process(string).function(string).call", "process(string).function(string).callee(string)", "process(string).function(string).callee(string).call",
-	"process(string).function(string).callee(string).return", "process(string).function(string).callees", "process(string).function(string).callees(number)",
-	"process(string).function(string).exported", "process(string).function(string).inline", "process(string).function(string).label(string)",
-	"process(string).function(string).return", "process(string).insn", "process(string).insn.block",
-	"process(string).library(string).function(number)", "process(string).library(string).function(number).call", "process(string).library(string).function(number).exported",
-	"process(string).library(string).function(number).return", "process(string).library(string).function(string)", "process(string).library(string).function(string).call",
-	"process(string).library(string).function(string).callee(string)", "process(string).library(string).function(string).callee(string).call", "process(string).library(string).function(string).callee(string).return",
-	"process(string).library(string).function(string).callees", "process(string).library(string).function(string).callees(number)", "process(string).library(string).function(string).exported",
-	"process(string).library(string).function(string).inline", "process(string).library(string).function(string).label(string)", "process(string).library(string).function(string).return",
-	"process(string).library(string).mark(string)", "process(string).library(string).plt", "process(string).library(string).plt.return",
-	"process(string).library(string).plt(string)", "process(string).library(string).plt(string).return", "process(string).library(string).provider(string).mark(string)",
-	"process(string).library(string).statement(number)", "process(string).library(string).statement(number).nearest", "process(string).library(string).statement(string)",
-	"process(string).library(string).statement(string).nearest", "process(string).mark(string)", "process(string).plt",
-	"process(string).plt.return", "process(string).plt(string)", "process(string).plt(string).return",
-	"process(string).provider(string).mark(string)", "process(string).statement(number)", "process(string).statement(number).nearest",
-	"process(string).statement(string)", "process(string).statement(string).nearest", "process(string).syscall",
-	"process(string).syscall.return", "process(string).thread.begin", "process(string).thread.end",
-	"procfs.read", "procfs.read.maxsize(number)", "procfs.umask(number).read",
-	"procfs.umask(number).read.maxsize(number)", "procfs.umask(number).write", "procfs.write",
-	"procfs(string).read", "procfs(string).read.maxsize(number)", "procfs(string).umask(number).read",
-	"procfs(string).umask(number).read.maxsize(number)", "procfs(string).umask(number).write", "procfs(string).write",
-	"timer.hz(number)", "timer.jiffies(number)", "timer.jiffies(number).randomize(number)",
-	"timer.ms(number)", "timer.ms(number).randomize(number)", "timer.msec(number)",
-	"timer.msec(number).randomize(number)", "timer.ns(number)", "timer.ns(number).randomize(number)",
-	"timer.nsec(number)", "timer.nsec(number).randomize(number)", "timer.profile.tick",
-	"timer.s(number)", "timer.s(number).randomize(number)", "timer.sec(number)",
-	"timer.sec(number).randomize(number)", "timer.us(number)", "timer.us(number).randomize(number)",
-	"timer.usec(number)", "timer.usec(number).randomize(number)",
-};
-
-/* Number of leading components of pp matching pattern `pat`; ncomps+1
-   when the whole point matches. */
-static int match_probe_type(const struct probe_point *pp, const char *pat)
-{
-	int k = 0;
-	const char *c = pat;
-	while (*c) {
-		const char *dot = strchr(c, '.');
-		size_t len = dot ? (size_t)(dot - c) : strlen(c);
-		const char *paren = memchr(c, '(', len);
-		size_t nlen = paren ? (size_t)(paren - c) : len;
-		char name[64];
-		if (k >= pp->ncomps || nlen >= sizeof(name))
-			return k;
-		memcpy(name, c, nlen);
-		name[nlen] = 0;
-		const struct pp_comp *u = &pp->comps[k];
-		if (fnmatch(u->name, name, 0) != 0)
-			return k;
-		enum expr_kind want = !paren ? E_PERF : paren[1] == 'n' ? E_NUM : E_STR;
-		if (u->arg ? u->arg->kind != want : want != E_PERF)
-			return k;
-		k++;
-		c = dot ? dot + 1 : c + len;
-	}
-	return k == pp->ncomps ? k + 1 : k;
-}
-
 /* Is pp, as written, one of the built-in probe point forms? */
 static bool is_builtin_point(const struct probe_point *pp)
 {
-	for (size_t t = 0; t < sizeof(probe_types) / sizeof(probe_types[0]); t++)
-		if (match_probe_type(pp, probe_types[t]) > pp->ncomps)
-			return true;
-	return false;
+	int best;
+
+	return probe_point_valid(pp, &best);
 }
 
 /* Drops optional points that match nothing; errors for the others. */
@@ -969,13 +844,8 @@ static void validate_points(struct sema *S)
 		int np = 0;
 		for (int k = 0; k < p->npoints; k++) {
 			struct probe_point *pp = p->points[k];
-			int best = 0;
-			for (size_t t = 0; t < sizeof(probe_types) / sizeof(probe_types[0]); t++) {
-				int m = match_probe_type(pp, probe_types[t]);
-				if (m > best)
-					best = m;
-			}
-			if (best > pp->ncomps) {
+			int best;
+			if (probe_point_valid(pp, &best)) {
 				p->points[np++] = pp;
 				continue;
 			}
@@ -1035,37 +905,14 @@ static int concrete_points(struct sema *S, struct probe_point *pp,
 		if (pp->comps[k].arg && pp->comps[k].arg->kind == E_STR &&
 		    has_glob(pp->comps[k].arg->str))
 			glob = true;
-	struct point_info pi;
-	if (targets || (glob && point_info(S->cc, pp, &pi) && pi.kind == POINT_TRACE)) {
-		int n = target_expand(S->cc, pp, out);
+	if (targets || (glob && probe_expands_globs(pp))) {
+		int n = probe_expand(S->cc, pp, out);
 		if (n > 0 || (n == 0 && glob))
 			return n;
 	}
 	*out = cc_alloc(S->cc, sizeof(**out));
 	(*out)[0] = pp;
 	return 1;
-}
-
-/* Does a function or tracepoint point name something this kernel has?
-   BTF first; /proc/kallsyms for functions BTF leaves out (the x86_64
-   syscall wrappers); other points are assumed to. */
-static bool point_resolves(struct sema *S, struct probe_point *pp)
-{
-	struct probe_point **v;
-	struct point_info pi;
-	if (target_expand(S->cc, pp, &v) > 0)
-		return true;
-	if (!point_info(S->cc, pp, &pi) || pi.kind != POINT_FUNCTION)
-		return pi.kind == POINT_OTHER;
-	struct ksym_req req = { .pattern = pi.module ?
-		cc_printf(S->cc, "%s:%s", pi.module, pi.pattern) : pi.pattern };
-	struct ksym_match *m = NULL;
-	size_t nm = 0;
-	char err[256];
-	bool found = ksym_resolve(&req, 1, &m, &nm, (size_t)-1, err, sizeof(err)) == 0 &&
-		nm > 0;
-	free(m);
-	return found;
 }
 
 struct entry_caps {
@@ -1213,7 +1060,7 @@ static void split_for_targets(struct sema *S)
 			/* pp! : when it resolves, the points after it are not
 			   needed (SystemTap's "sufficient") */
 			if (p->points[k]->sufficient && m > 0 &&
-			    point_resolves(S, p->points[k]))
+			    probe_resolves(S->cc, p->points[k]))
 				break;
 		}
 		if (!nall)
@@ -1347,13 +1194,6 @@ static struct symbol *res_array(struct sema *S, struct expr *e, int arity)
 	return g;
 }
 
-static bool is_context_free_point(const struct probe_point *pp)
-{
-	const char *n = pp->comps[0].name;
-	return !strcmp(n, "begin") || !strcmp(n, "end") || !strcmp(n, "error") ||
-	       !strcmp(n, "never") || !strcmp(n, "timer");
-}
-
 /* Replaces target expression e by the builtin calls that read it. */
 static void lower_target(struct sema *S, struct expr *e)
 {
@@ -1385,7 +1225,7 @@ static void res_target(struct sema *S, struct expr *e)
 {
 	bool ok = S->cur_probe != NULL;
 	for (int i = 0; ok && i < S->cur_probe->npoints; i++)
-		if (is_context_free_point(S->cur_probe->points[i]))
+		if (probe_context_free(S->cur_probe->points[i]))
 			ok = false;
 	if (!ok)
 		fail(S, e->tok, "unresolved target-symbol expression");
@@ -1445,15 +1285,10 @@ static bool target_writable(struct sema *S, const struct expr *e)
 		return true;
 	if (!S->cur_probe || strcmp(e->name, "$value") || e->ncomps)
 		return false;
-	for (int i = 0; i < S->cur_probe->npoints; i++) {
-		const struct probe_point *pp = S->cur_probe->points[i];
-		bool is_read = false;
-		for (int k = 1; k < pp->ncomps; k++)
-			is_read |= !strcmp(pp->comps[k].name, "read");
-		if (strcmp(pp->comps[0].name, "procfs") || !is_read)
+	for (int i = 0; i < S->cur_probe->npoints; i++)
+		if (!probe_value_writable(S->cur_probe->points[i]))
 			fail(S, e->tok, "procfs $value variable is read-only in a"
 			     " procfs write probe");
-	}
 	return true;
 }
 

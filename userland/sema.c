@@ -687,6 +687,32 @@ static void add_derived(struct sema *S, struct probe *orig,
 
 static bool is_builtin_point(const struct probe_point *pp);
 
+/* A point whose family ends the session: its own probe, { body; exit() }. */
+static void add_exiting(struct sema *S, struct probe *orig,
+			const struct alias *via, struct probe_point *pp,
+			struct stmt *body)
+{
+	struct probe_point **pts = cc_alloc(S->cc, sizeof(*pts));
+	struct expr *call = cc_alloc(S->cc, sizeof(*call));
+	struct stmt *st = cc_alloc(S->cc, sizeof(*st));
+	struct stmt *b = cc_alloc(S->cc, sizeof(*b));
+	int cap = 0;
+
+	call->kind = E_CALL;
+	call->name = "exit";
+	call->tok = pp->tok;
+	call->height = 1;
+	st->kind = S_EXPR;
+	st->tok = pp->tok;
+	st->expr = call;
+	b->kind = S_BLOCK;
+	b->tok = body->tok;
+	vec_push(S->cc, &b->stmts, &b->nstmts, &cap, clone_stmt(S->cc, body));
+	vec_push(S->cc, &b->stmts, &b->nstmts, &cap, st);
+	pts[0] = pp;
+	add_derived(S, orig, via, pts, 1, b);
+}
+
 
 /* Names assigned (name = ...) in an alias body: its context variables. */
 struct names {
@@ -805,7 +831,9 @@ static void expand_point(struct sema *S, struct probe *orig,
 					    clone_stmt(S->cc, nb));
 		}
 	}
-	if (!found)
+	if (!found && probe_exits(pp))
+		add_exiting(S, orig, via, pp, body);
+	else if (!found)
 		vec_push(S->cc, plain, nplain, capplain, pp);
 }
 

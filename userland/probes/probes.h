@@ -92,6 +92,9 @@ struct probe_family {
 	bool context_free;
 	/* May the handler write $value? */
 	bool (*value_writable)(const struct probe_point *pp);
+	/* The session ends after the handler has run, as if it called
+	 * exit(): the point gets a handler of its own, exit() appended. */
+	bool exits;
 
 	/* The point's row in the probe table: fills kind, seq, period, ...
 	 * and *symbol; 0, or -1 "probe point not supported".  NULL: none
@@ -131,6 +134,7 @@ struct target_ctx *probe_context(struct compiler *cc,
 				 const struct probe_point *pp, const char **why);
 bool probe_context_free(const struct probe_point *pp);
 bool probe_value_writable(const struct probe_point *pp);
+bool probe_exits(const struct probe_point *pp);
 /* Fills d and *symbol for a concrete point; 0, or -1: not supported. */
 int probe_lower(struct compiler *cc, const struct probe_point *pp,
 		struct bt_probe_decl *d, const char **symbol);

@@ -191,6 +191,13 @@ bool probe_value_writable(const struct probe_point *pp)
 	return f && f->value_writable && f->value_writable(pp);
 }
 
+bool probe_exits(const struct probe_point *pp)
+{
+	const struct probe_family *f = probe_family_of(pp);
+
+	return f && f->exits;
+}
+
 int probe_lower(struct compiler *cc, const struct probe_point *pp,
 		struct bt_probe_decl *d, const char **symbol)
 {

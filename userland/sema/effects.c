@@ -14,6 +14,7 @@ struct rw {
 	int capr, capw;
 	struct func ***callees;
 	int *ncallees, capc;
+	const struct expr *target;	/* the lvalue being written */
 };
 
 static void rw_mark(struct rw *rw, struct symbol *v, bool write)
@@ -35,91 +36,67 @@ static void rw_mark(struct rw *rw, struct symbol *v, bool write)
 	}
 }
 
-static void rw_expr(struct rw *rw, struct expr *e);
-
-static void rw_lvalue(struct rw *rw, struct expr *l, bool also_read)
+/* An assignment, ++/-- or delete writes l (and reads it unless plain '=',
+ * '<<<' or delete); its keys are read as the walk goes on. */
+static void rw_lvalue(struct rw *rw, const struct expr *l, bool also_read)
 {
 	rw_mark(rw, l->sym, true);
 	if (also_read)
 		rw_mark(rw, l->sym, false);
-	for (int i = 0; i < l->nargs; i++)
-		rw_expr(rw, l->args[i]);
+	rw->target = l;
 }
 
-static void rw_expr(struct rw *rw, struct expr *e)
+static void rw_call(struct rw *rw, const struct expr *e)
 {
-	if (!e)
-		return;
+	for (struct func *f = e->func; f; f = f->next_overload) {
+		bool seen = false;
+
+		for (int i = 0; i < *rw->ncallees; i++)
+			seen |= (*rw->callees)[i] == f;
+		if (!seen)
+			vec_push(rw->S->cc, rw->callees, rw->ncallees, &rw->capc, f);
+	}
+}
+
+static bool rw_expr(struct expr *e, void *arg)
+{
+	struct rw *rw = arg;
+
 	switch (e->kind) {
 	case E_VAR:
 	case E_INDEX:
-		rw_mark(rw, e->sym, false);
+		if (e != rw->target)
+			rw_mark(rw, e->sym, false);
 		break;
-	case E_IN:
-		rw_mark(rw, e->lhs->sym, false);
-		for (int i = 0; i < e->lhs->nargs; i++)
-			rw_expr(rw, e->lhs->args[i]);
-		return;
 	case E_ASSIGN:
 		rw_lvalue(rw, e->lhs, e->op != OP_NONE && e->op != OP_AGG);
-		rw_expr(rw, e->rhs);
-		return;
+		break;
 	case E_PREINC: case E_PREDEC: case E_POSTINC: case E_POSTDEC:
 		rw_lvalue(rw, e->lhs, true);
-		return;
+		break;
 	case E_CALL:
-		for (struct func *f = e->func; f; f = f->next_overload) {
-			bool seen = false;
-			for (int i = 0; i < *rw->ncallees; i++)
-				seen |= (*rw->callees)[i] == f;
-			if (!seen)
-				vec_push(rw->S->cc, rw->callees, rw->ncallees,
-					 &rw->capc, f);
-		}
+		rw_call(rw, e);
 		break;
 	default:
 		break;
 	}
-	rw_expr(rw, e->lhs);
-	rw_expr(rw, e->rhs);
-	rw_expr(rw, e->cond);
-	for (int i = 0; i < e->nargs; i++)
-		rw_expr(rw, e->args[i]);
-	for (int i = 0; i < e->ncomps; i++)
-		rw_expr(rw, e->comps[i].index);
+	return true;
 }
 
-static void rw_stmt(struct rw *rw, struct stmt *s)
+static bool rw_stmt(struct stmt *s, void *arg)
 {
-	if (!s)
-		return;
-	if (s->kind == S_DELETE) {
+	struct rw *rw = arg;
+	struct foreach *fe = s->fe;
+
+	if (s->kind == S_DELETE)
 		rw_lvalue(rw, s->expr, false);
-		return;
-	}
 	if (s->kind == S_TRY && s->catch_var)
 		rw_mark(rw, s->catch_var, true);
-	rw_expr(rw, s->expr);
-	rw_expr(rw, s->init);
-	rw_expr(rw, s->step);
-	rw_stmt(rw, s->then);
-	rw_stmt(rw, s->els);
-	rw_stmt(rw, s->body);
-	rw_stmt(rw, s->catch_body);
-	for (int i = 0; i < s->nstmts; i++)
-		rw_stmt(rw, s->stmts[i]);
-	if (s->fe) {
-		struct foreach *fe = s->fe;
-		rw_expr(rw, fe->base);
-		for (int i = 0; i < fe->nkeys; i++)
-			rw_mark(rw, fe->keys[i], true);
-		if (fe->value)
-			rw_mark(rw, fe->value, true);
-		for (int i = 0; i < fe->nslice; i++)
-			rw_expr(rw, fe->slice[i]);
-		rw_expr(rw, fe->limit);
-		rw_stmt(rw, fe->body);
-	}
+	for (int i = 0; fe && i < fe->nkeys; i++)
+		rw_mark(rw, fe->keys[i], true);
+	if (fe && fe->value)
+		rw_mark(rw, fe->value, true);
+	return true;
 }
 
 /* Functions reachable from `from` (not including itself unless on a
@@ -207,18 +184,24 @@ void compute_rw(struct sema *S)
 	for (int i = 0; i < s->nfuncs; i++) {
 		struct func *f = s->funcs[i];
 		struct rw rw = { S, unit++, &f->reads, &f->writes, &f->nreads,
-				 &f->nwrites, 0, 0, &f->callees, &f->ncallees, 0 };
-		rw_stmt(&rw, f->body);
+				 &f->nwrites, 0, 0, &f->callees, &f->ncallees, 0, NULL };
+		struct ast_visitor v = { .expr_pre = rw_expr, .stmt_pre = rw_stmt,
+					 .arg = &rw };
+
+		ast_visit_stmt(f->body, &v);
 	}
 	struct func ***pcallees = cc_alloc(S->cc, sizeof(*pcallees) * (size_t)(s->nprobes + 1));
 	int *npcallees = cc_alloc(S->cc, sizeof(int) * (size_t)(s->nprobes + 1));
 	for (int i = 0; i < s->nprobes; i++) {
 		struct probe *p = s->probes[i];
 		struct rw rw = { S, unit++, &p->reads, &p->writes, &p->nreads,
-				 &p->nwrites, 0, 0, &pcallees[i], &npcallees[i], 0 };
+				 &p->nwrites, 0, 0, &pcallees[i], &npcallees[i], 0, NULL };
+		struct ast_visitor v = { .expr_pre = rw_expr, .stmt_pre = rw_stmt,
+					 .arg = &rw };
+
 		for (int k = 0; k < p->npoints; k++)
-			rw_expr(&rw, p->points[k]->cond);
-		rw_stmt(&rw, p->body);
+			ast_visit_expr(p->points[k]->cond, &v);
+		ast_visit_stmt(p->body, &v);
 	}
 	/* transitive: compute all from the direct sets before replacing */
 	int *seen = calloc((size_t)s->nfuncs + 1, sizeof(int));

@@ -17,59 +17,37 @@ static bool is_local(const struct expr *e)
 	return e->kind == E_VAR && e->sym && e->sym->kind != SYM_GLOBAL;
 }
 
-static void reads_expr(struct expr *e, bool stmt_level)
+/* Counts reads of locals; the target of '=' is not read (x += e and x++
+ * read x and stay, as in stap), nor a deleted local. */
+struct reads {
+	const struct expr *target;	/* the local being assigned */
+};
+
+static bool read_expr(struct expr *e, void *arg)
 {
-	if (!e)
-		return;
-	switch (e->kind) {
-	case E_VAR:
-		if (e->sym && e->sym->kind != SYM_GLOBAL)
-			e->sym->stamp++;
-		return;
-	case E_ASSIGN:
-		/* the target of '=' is not read (x += e and x++ read x and
-		   stay, as in stap) */
-		if (!(is_local(e->lhs) && (e->op == OP_NONE || e->op == OP_AGG)))
-			reads_expr(e->lhs, false);
-		reads_expr(e->rhs, false);
-		return;
-	default:
-		reads_expr(e->lhs, false);
-		reads_expr(e->rhs, false);
-		reads_expr(e->cond, false);
-		for (int i = 0; i < e->nargs; i++)
-			reads_expr(e->args[i], false);
-		for (int i = 0; i < e->ncomps; i++)
-			reads_expr(e->comps[i].index, false);
-		return;
-	}
+	struct reads *r = arg;
+
+	if (e->kind == E_VAR && e->sym && e->sym->kind != SYM_GLOBAL &&
+	    e != r->target)
+		e->sym->stamp++;
+	if (e->kind == E_ASSIGN && is_local(e->lhs) &&
+	    (e->op == OP_NONE || e->op == OP_AGG))
+		r->target = e->lhs;
+	return true;
+}
+
+static bool read_stmt(struct stmt *s, void *arg)
+{
+	return s->kind != S_DELETE || !is_local(s->expr);
 }
 
 static void reads_stmt(struct stmt *s)
 {
-	if (!s)
-		return;
-	if (s->kind == S_DELETE) {
-		if (!is_local(s->expr))
-			reads_expr(s->expr, false);
-		return;
-	}
-	reads_expr(s->expr, s->kind == S_EXPR);
-	reads_expr(s->init, true);
-	reads_expr(s->step, true);
-	reads_stmt(s->then);
-	reads_stmt(s->els);
-	reads_stmt(s->body);
-	reads_stmt(s->catch_body);
-	for (int i = 0; i < s->nstmts; i++)
-		reads_stmt(s->stmts[i]);
-	if (s->fe) {
-		reads_expr(s->fe->base, false);
-		reads_expr(s->fe->limit, false);
-		for (int i = 0; i < s->fe->nslice; i++)
-			reads_expr(s->fe->slice[i], false);
-		reads_stmt(s->fe->body);
-	}
+	struct reads r = { NULL };
+	struct ast_visitor v = { .expr_pre = read_expr, .stmt_pre = read_stmt,
+				 .arg = &r };
+
+	ast_visit_stmt(s, &v);
 }
 
 /*
@@ -77,79 +55,81 @@ static void reads_stmt(struct stmt *s)
  * functions, no assignments -- except, inside a function body
  * (`local_writes`), to that function's own locals.
  */
-static bool pure_ex(struct sema *S, const struct expr *e, bool local_writes)
+struct purity {
+	struct sema *S;
+	bool local_writes;
+	bool impure;
+};
+
+static bool impure_expr(struct purity *p, const struct expr *e)
 {
-	if (!e)
-		return true;
 	switch (e->kind) {
 	case E_ASSIGN: case E_PREINC: case E_PREDEC: case E_POSTINC: case E_POSTDEC:
-		if (!local_writes || !is_local(e->lhs))
-			return false;
-		break;
+		return !p->local_writes || !is_local(e->lhs);
 	case E_CALL:
 		if (!e->builtin && !e->func)
-			return false;
+			return true;
 		if (e->builtin && e->builtin->ret == TY_UNKNOWN)
-			return false;
+			return true;
 		for (const struct func *f = e->func; f; f = f->next_overload)
-			if (f->index < 0 || !S->func_pure || !S->func_pure[f->index])
-				return false;
-		break;
-	case E_PRINT:
-		if (!e->is_sprint)
-			return false;
-		break;
-	default:
-		break;
-	}
-	if (!pure_ex(S, e->lhs, local_writes) || !pure_ex(S, e->rhs, local_writes) ||
-	    !pure_ex(S, e->cond, local_writes))
+			if (f->index < 0 || !p->S->func_pure ||
+			    !p->S->func_pure[f->index])
+				return true;
 		return false;
-	for (int i = 0; i < e->nargs; i++)
-		if (!pure_ex(S, e->args[i], local_writes))
-			return false;
-	for (int i = 0; i < e->ncomps; i++)
-		if (!pure_ex(S, e->comps[i].index, local_writes))
-			return false;
-	return true;
+	case E_PRINT:
+		return !e->is_sprint;
+	default:
+		return false;
+	}
+}
+
+static bool impure_stmt(const struct stmt *s)
+{
+	const struct foreach *fe = s->fe;
+
+	if (s->kind == S_DELETE && !is_local(s->expr))
+		return true;
+	if (s->kind == S_TRY && s->catch_var && s->catch_var->kind == SYM_GLOBAL)
+		return true;
+	for (int i = 0; fe && i < fe->nkeys; i++)
+		if (fe->keys[i]->kind == SYM_GLOBAL)
+			return true;
+	return fe && fe->value && fe->value->kind == SYM_GLOBAL;
+}
+
+static bool purity_expr(struct expr *e, void *arg)
+{
+	struct purity *p = arg;
+
+	p->impure = p->impure || impure_expr(p, e);
+	return !p->impure;
+}
+
+static bool purity_stmt(struct stmt *s, void *arg)
+{
+	struct purity *p = arg;
+
+	p->impure = p->impure || impure_stmt(s);
+	return !p->impure;
 }
 
 static bool pure(struct sema *S, const struct expr *e)
 {
-	return pure_ex(S, e, false);
+	struct purity p = { S, false, false };
+	struct ast_visitor v = { .expr_pre = purity_expr, .arg = &p };
+
+	ast_visit_expr((struct expr *)e, &v);
+	return !p.impure;
 }
 
 static bool pure_body(struct sema *S, const struct stmt *s)
 {
-	if (!s)
-		return true;
-	if (s->kind == S_DELETE && !is_local(s->expr))
-		return false;
-	if (s->kind == S_TRY && s->catch_var && s->catch_var->kind == SYM_GLOBAL)
-		return false;
-	if (!pure_ex(S, s->expr, true) || !pure_ex(S, s->init, true) ||
-	    !pure_ex(S, s->step, true))
-		return false;
-	if (!pure_body(S, s->then) || !pure_body(S, s->els) ||
-	    !pure_body(S, s->body) || !pure_body(S, s->catch_body))
-		return false;
-	for (int i = 0; i < s->nstmts; i++)
-		if (!pure_body(S, s->stmts[i]))
-			return false;
-	if (s->fe) {
-		const struct foreach *fe = s->fe;
-		for (int i = 0; i < fe->nkeys; i++)
-			if (fe->keys[i]->kind == SYM_GLOBAL)
-				return false;
-		if (fe->value && fe->value->kind == SYM_GLOBAL)
-			return false;
-		if (!pure_ex(S, fe->limit, true) || !pure_body(S, fe->body))
-			return false;
-		for (int i = 0; i < fe->nslice; i++)
-			if (!pure_ex(S, fe->slice[i], true))
-				return false;
-	}
-	return true;
+	struct purity p = { S, true, false };
+	struct ast_visitor v = { .expr_pre = purity_expr,
+				 .stmt_pre = purity_stmt, .arg = &p };
+
+	ast_visit_stmt((struct stmt *)s, &v);
+	return !p.impure;
 }
 
 /* Which live functions have no side effects (greatest fixpoint, so
@@ -303,50 +283,32 @@ static void elide_stmt(struct sema *S, struct stmt *s)
 }
 
 /* Marks locals still referenced at all (stamp = 1). */
-static void refs_stmt(struct stmt *s);
-
-static void refs_expr(struct expr *e)
+static bool ref_expr(struct expr *e, void *arg)
 {
-	if (!e)
-		return;
 	if ((e->kind == E_VAR || e->kind == E_INDEX) && e->sym &&
 	    e->sym->kind != SYM_GLOBAL)
 		e->sym->stamp = 1;
-	refs_expr(e->lhs);
-	refs_expr(e->rhs);
-	refs_expr(e->cond);
-	for (int i = 0; i < e->nargs; i++)
-		refs_expr(e->args[i]);
-	for (int i = 0; i < e->ncomps; i++)
-		refs_expr(e->comps[i].index);
+	return true;
 }
 
-static void refs_stmt(struct stmt *s)
+static bool ref_stmt(struct stmt *s, void *arg)
 {
-	if (!s)
-		return;
-	refs_expr(s->expr);
-	refs_expr(s->init);
-	refs_expr(s->step);
-	refs_stmt(s->then);
-	refs_stmt(s->els);
-	refs_stmt(s->body);
-	refs_stmt(s->catch_body);
 	if (s->catch_var)
 		s->catch_var->stamp = 1;
-	for (int i = 0; i < s->nstmts; i++)
-		refs_stmt(s->stmts[i]);
 	if (s->fe) {
 		for (int i = 0; i < s->fe->nkeys; i++)
 			s->fe->keys[i]->stamp = 1;
 		if (s->fe->value)
 			s->fe->value->stamp = 1;
-		refs_expr(s->fe->base);
-		refs_expr(s->fe->limit);
-		for (int i = 0; i < s->fe->nslice; i++)
-			refs_expr(s->fe->slice[i]);
-		refs_stmt(s->fe->body);
 	}
+	return true;
+}
+
+static void refs_stmt(struct stmt *s)
+{
+	struct ast_visitor v = { .expr_pre = ref_expr, .stmt_pre = ref_stmt };
+
+	ast_visit_stmt(s, &v);
 }
 
 static void elide_unit(struct sema *S, struct stmt *body, struct symbol **locals,
@@ -378,43 +340,11 @@ static void elide_unit(struct sema *S, struct stmt *body, struct symbol **locals
 }
 
 /* Live functions again after elision: calls may have gone away. */
-static void calls_stmt(struct sema *S, struct stmt *s);
-
-static void calls_expr(struct sema *S, struct expr *e)
+static bool call_visit(struct expr *e, void *arg)
 {
-	if (!e)
-		return;
 	if (e->kind == E_CALL && e->func)
-		mark_live(S, e->func);
-	calls_expr(S, e->lhs);
-	calls_expr(S, e->rhs);
-	calls_expr(S, e->cond);
-	for (int i = 0; i < e->nargs; i++)
-		calls_expr(S, e->args[i]);
-	for (int i = 0; i < e->ncomps; i++)
-		calls_expr(S, e->comps[i].index);
-}
-
-static void calls_stmt(struct sema *S, struct stmt *s)
-{
-	if (!s)
-		return;
-	calls_expr(S, s->expr);
-	calls_expr(S, s->init);
-	calls_expr(S, s->step);
-	calls_stmt(S, s->then);
-	calls_stmt(S, s->els);
-	calls_stmt(S, s->body);
-	calls_stmt(S, s->catch_body);
-	for (int i = 0; i < s->nstmts; i++)
-		calls_stmt(S, s->stmts[i]);
-	if (s->fe) {
-		calls_expr(S, s->fe->base);
-		calls_expr(S, s->fe->limit);
-		for (int i = 0; i < s->fe->nslice; i++)
-			calls_expr(S, s->fe->slice[i]);
-		calls_stmt(S, s->fe->body);
-	}
+		mark_live(arg, e->func);
+	return true;
 }
 
 static void prune_funcs(struct sema *S)
@@ -425,11 +355,11 @@ static void prune_funcs(struct sema *S)
 	s->nfuncs = 0;
 	for (int i = 0; i < s->nprobes; i++) {
 		for (int k = 0; k < s->probes[i]->npoints; k++)
-			calls_expr(S, s->probes[i]->points[k]->cond);
-		calls_stmt(S, s->probes[i]->body);
+			ast_walk_expr(s->probes[i]->points[k]->cond, call_visit, S);
+		ast_walk_stmt(s->probes[i]->body, call_visit, S);
 	}
 	for (int i = 0; i < s->nfuncs; i++)
-		calls_stmt(S, s->funcs[i]->body);
+		ast_walk_stmt(s->funcs[i]->body, call_visit, S);
 }
 
 void elide_dead_stores(struct sema *S)

@@ -6,28 +6,26 @@
 
 #include "sema/internal.h"
 
-/* foreach (.. in A) must not modify A, directly or through calls. */
+/* The arrays of the foreach loops around the code being walked. */
 struct fecheck {
 	struct sema *S;
-	struct symbol *arrays[64];
-	int n;
+	struct symbol **arrays;
+	int n, cap;
 };
-
-static void fe_expr(struct fecheck *fc, struct expr *e);
 
 static void fe_written(struct fecheck *fc, struct symbol *v,
 		       const struct token *at)
 {
 	for (int i = 0; i < fc->n; i++)
 		if (fc->arrays[i] == v)
-			sema_fail(fc->S, at, "variable '%s' modified during 'foreach'"
-			     " iteration", v->name);
+			sema_fail(fc->S, at, "variable '%s' modified during"
+				  " 'foreach' iteration", v->name);
 }
 
-static void fe_expr(struct fecheck *fc, struct expr *e)
+static bool fe_expr(struct expr *e, void *arg)
 {
-	if (!e)
-		return;
+	struct fecheck *fc = arg;
+
 	if (e->kind == E_ASSIGN || e->kind == E_PREINC || e->kind == E_PREDEC ||
 	    e->kind == E_POSTINC || e->kind == E_POSTDEC)
 		fe_written(fc, e->lhs->sym, e->lhs->tok);
@@ -35,51 +33,55 @@ static void fe_expr(struct fecheck *fc, struct expr *e)
 		for (struct func *f = e->func; f; f = f->next_overload)
 			for (int i = 0; i < f->nwrites; i++)
 				fe_written(fc, f->writes[i], e->tok);
-	fe_expr(fc, e->lhs);
-	fe_expr(fc, e->rhs);
-	fe_expr(fc, e->cond);
-	for (int i = 0; i < e->nargs; i++)
-		fe_expr(fc, e->args[i]);
-	for (int i = 0; i < e->ncomps; i++)
-		fe_expr(fc, e->comps[i].index);
+	return true;
 }
 
-static void fe_stmt(struct fecheck *fc, struct stmt *s)
+static bool fe_stmt(struct stmt *s, void *arg)
 {
-	if (!s)
-		return;
 	if (s->kind == S_DELETE)
-		fe_written(fc, s->expr->sym, s->expr->tok);
-	fe_expr(fc, s->expr);
-	fe_expr(fc, s->init);
-	fe_expr(fc, s->step);
-	fe_stmt(fc, s->then);
-	fe_stmt(fc, s->els);
-	fe_stmt(fc, s->body);
-	fe_stmt(fc, s->catch_body);
-	for (int i = 0; i < s->nstmts; i++)
-		fe_stmt(fc, s->stmts[i]);
-	if (s->fe) {
-		struct foreach *fe = s->fe;
-		struct expr *b = fe->base->kind == E_HIST ? fe->base->lhs : fe->base;
-		fe_expr(fc, fe->limit);
-		for (int i = 0; i < fe->nslice; i++)
-			fe_expr(fc, fe->slice[i]);
-		bool pushed = b->sym && fc->n < 64;
-		if (pushed)
-			fc->arrays[fc->n++] = b->sym;
-		fe_stmt(fc, fe->body);
-		if (pushed)
-			fc->n--;
-	}
+		fe_written(arg, s->expr->sym, s->expr->tok);
+	return true;
+}
+
+/* The array a foreach iterates (a histogram's statistic), or NULL. */
+static struct symbol *fe_array(const struct stmt *s)
+{
+	const struct expr *b;
+
+	if (!s->fe)
+		return NULL;
+	b = s->fe->base->kind == E_HIST ? s->fe->base->lhs : s->fe->base;
+	return b->sym;
+}
+
+/* Base, slice and limit are evaluated once, before the iteration: only
+ * the body must leave the array alone. */
+static void fe_enter(struct stmt *s, void *arg)
+{
+	struct fecheck *fc = arg;
+
+	if (fe_array(s))
+		vec_push(fc->S->cc, &fc->arrays, &fc->n, &fc->cap, fe_array(s));
+}
+
+static void fe_leave(struct stmt *s, void *arg)
+{
+	struct fecheck *fc = arg;
+
+	if (fe_array(s))
+		fc->n--;
 }
 
 void check_foreach(struct sema *S)
 {
 	struct fecheck fc = { .S = S };
+	struct ast_visitor v = { .expr_pre = fe_expr, .stmt_pre = fe_stmt,
+				 .body_pre = fe_enter, .body_post = fe_leave,
+				 .arg = &fc };
+
 	for (int i = 0; i < S->s->nprobes; i++)
-		fe_stmt(&fc, S->s->probes[i]->body);
+		ast_visit_stmt(S->s->probes[i]->body, &v);
 	for (int i = 0; i < S->s->nfuncs; i++)
-		fe_stmt(&fc, S->s->funcs[i]->body);
+		ast_visit_stmt(S->s->funcs[i]->body, &v);
 }
 

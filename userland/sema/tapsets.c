@@ -212,45 +212,18 @@ static void need_var(struct need *nd, const char *name)
 		nd->loaded = true;
 }
 
-static void need_stmt(struct need *nd, struct stmt *s);
-
-static void need_expr(struct need *nd, struct expr *e)
+static bool need_visit(struct expr *e, void *arg)
 {
-	if (!e)
-		return;
 	if (e->kind == E_CALL)
-		need_func(nd, e->name);
+		need_func(arg, e->name);
 	else if (e->kind == E_VAR || e->kind == E_INDEX)
-		need_var(nd, e->name);
-	need_expr(nd, e->lhs);
-	need_expr(nd, e->rhs);
-	need_expr(nd, e->cond);
-	for (int i = 0; i < e->nargs; i++)
-		need_expr(nd, e->args[i]);
-	for (int i = 0; i < e->ncomps; i++)
-		need_expr(nd, e->comps[i].index);
+		need_var(arg, e->name);
+	return true;
 }
 
 static void need_stmt(struct need *nd, struct stmt *s)
 {
-	if (!s)
-		return;
-	need_expr(nd, s->expr);
-	need_expr(nd, s->init);
-	need_expr(nd, s->step);
-	need_stmt(nd, s->then);
-	need_stmt(nd, s->els);
-	need_stmt(nd, s->body);
-	need_stmt(nd, s->catch_body);
-	for (int i = 0; i < s->nstmts; i++)
-		need_stmt(nd, s->stmts[i]);
-	if (s->fe) {
-		need_expr(nd, s->fe->base);
-		need_expr(nd, s->fe->limit);
-		for (int i = 0; i < s->fe->nslice; i++)
-			need_expr(nd, s->fe->slice[i]);
-		need_stmt(nd, s->fe->body);
-	}
+	ast_walk_stmt(s, need_visit, nd);
 }
 
 static bool has_wildcard(const struct probe_point *pp)
@@ -265,7 +238,7 @@ static bool has_wildcard(const struct probe_point *pp)
 static void need_point(struct need *nd, const struct probe_point *pp)
 {
 	struct sema *S = nd->S;
-	need_expr(nd, pp->cond);
+	ast_walk_expr(pp->cond, need_visit, nd);
 	struct tapset_index *ix = tapset_index(S);
 	if (!has_wildcard(pp)) {
 		/* every prefix may be an alias name (suffix rule) */

@@ -1812,30 +1812,6 @@ static void gen_probe(struct gen *g, struct probe *p)
 /* --- globals ----------------------------------------------------------- */
 
 /* Find each statistic's histogram shape from its @hist_* uses. */
-static void scan_hist(struct gen *g, struct expr *e);
-
-static void scan_hist_stmt(struct gen *g, struct stmt *st)
-{
-	int i;
-
-	if (!st)
-		return;
-	scan_hist(g, st->expr);
-	scan_hist(g, st->init);
-	scan_hist(g, st->step);
-	scan_hist_stmt(g, st->then);
-	scan_hist_stmt(g, st->els);
-	scan_hist_stmt(g, st->body);
-	scan_hist_stmt(g, st->catch_body);
-	for (i = 0; i < st->nstmts; i++)
-		scan_hist_stmt(g, st->stmts[i]);
-	if (st->fe) {
-		scan_hist(g, st->fe->base);
-		scan_hist(g, st->fe->limit);
-		scan_hist_stmt(g, st->fe->body);
-	}
-}
-
 static void note_hist(struct gen *g, struct expr *e)
 {
 	struct symbol *sym = e->lhs ? e->lhs->sym : NULL;
@@ -1896,21 +1872,13 @@ static void note_variance(struct gen *g, struct expr *e)
 	gs->variance = shift + 1;
 }
 
-static void scan_hist(struct gen *g, struct expr *e)
+static bool scan_hist(struct expr *e, void *g)
 {
-	int i;
-
-	if (!e)
-		return;
 	if (e->kind == E_HIST)
 		note_hist(g, e);
 	if (e->kind == E_STAT && e->stat_op == STAT_VARIANCE)
 		note_variance(g, e);
-	scan_hist(g, e->lhs);
-	scan_hist(g, e->rhs);
-	scan_hist(g, e->cond);
-	for (i = 0; i < e->nargs; i++)
-		scan_hist(g, e->args[i]);
+	return true;
 }
 
 static void gen_globals(struct gen *g)
@@ -1920,9 +1888,9 @@ static void gen_globals(struct gen *g)
 
 	g->gslots = xcalloc(s->nglobals ? s->nglobals : 1, sizeof(*g->gslots));
 	for (i = 0; i < s->nfuncs; i++)
-		scan_hist_stmt(g, s->funcs[i]->body);
+		ast_walk_stmt(s->funcs[i]->body, scan_hist, g);
 	for (i = 0; i < s->nprobes; i++)
-		scan_hist_stmt(g, s->probes[i]->body);
+		ast_walk_stmt(s->probes[i]->body, scan_hist, g);
 
 	for (i = 0; i < s->nglobals; i++) {
 		struct symbol *sym = s->globals[i];
@@ -2126,49 +2094,16 @@ struct callgraph {
 	int recursive;
 };
 
-static void collect_calls(struct callgraph *cg, intvec *out, struct expr *e);
-
-static void collect_calls_stmt(struct callgraph *cg, intvec *out, struct stmt *st)
+/* The functions an expression calls, into the intvec arg. */
+static bool collect_calls(struct expr *e, void *out)
 {
-	int i;
+	struct func *f;
 
-	if (!st)
-		return;
-	collect_calls(cg, out, st->expr);
-	collect_calls(cg, out, st->init);
-	collect_calls(cg, out, st->step);
-	collect_calls_stmt(cg, out, st->then);
-	collect_calls_stmt(cg, out, st->els);
-	collect_calls_stmt(cg, out, st->body);
-	collect_calls_stmt(cg, out, st->catch_body);
-	for (i = 0; i < st->nstmts; i++)
-		collect_calls_stmt(cg, out, st->stmts[i]);
-	if (st->fe) {
-		collect_calls(cg, out, st->fe->limit);
-		for (i = 0; st->fe->slice && i < st->fe->nslice; i++)
-			collect_calls(cg, out, st->fe->slice[i]);
-		collect_calls_stmt(cg, out, st->fe->body);
-	}
-}
-
-static void collect_calls(struct callgraph *cg, intvec *out, struct expr *e)
-{
-	int i;
-
-	if (!e)
-		return;
-	if (e->kind == E_CALL && e->func) {
-		struct func *f;
-
-		/* every overload `next` may reach is part of the chain */
+	/* every overload `next` may reach is part of the chain */
+	if (e->kind == E_CALL)
 		for (f = e->func; f; f = f->next_overload)
-			VEC_PUSH(*out, f->index);
-	}
-	collect_calls(cg, out, e->lhs);
-	collect_calls(cg, out, e->rhs);
-	collect_calls(cg, out, e->cond);
-	for (i = 0; i < e->nargs; i++)
-		collect_calls(cg, out, e->args[i]);
+			VEC_PUSH(*(intvec *)out, f->index);
+	return true;
 }
 
 /* Longest chain of calls starting in function f (f itself counts 1). */
@@ -2208,12 +2143,12 @@ static uint32_t derive_maxnesting(struct script *s)
 	cg.depth = xcalloc(s->nfuncs + 1, sizeof(int));
 	cg.state = xcalloc(s->nfuncs + 1, sizeof(int));
 	for (i = 0; i < s->nfuncs; i++)
-		collect_calls_stmt(&cg, &cg.callees[i], s->funcs[i]->body);
+		ast_walk_stmt(s->funcs[i]->body, collect_calls, &cg.callees[i]);
 	for (i = 0; i < s->nprobes; i++) {
 		intvec calls = { 0 };
 		size_t k;
 
-		collect_calls_stmt(&cg, &calls, s->probes[i]->body);
+		ast_walk_stmt(s->probes[i]->body, collect_calls, &calls);
 		for (k = 0; k < calls.n; k++) {
 			int d = chain_depth(&cg, calls.a[k]);
 

@@ -11,6 +11,7 @@
 
 #define PROBE_FAMILIES(X)	\
 	X(begin)		\
+	X(oneshot)		\
 	X(timer)		\
 	X(kernel)		\
 	X(module)		\

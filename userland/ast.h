@@ -472,12 +472,38 @@ struct script {
 /* ---- walking ---- */
 
 /*
- * Calls visit(e, arg) on every expression under a statement or expression
- * (including member-chain indexes and foreach parts), parents first; visit
- * returns false to leave e's children out.  visit may rewrite *e.
+ * The one traversal of the tree.  Every child is visited, in source order:
+ *   expression: lhs, rhs, cond, args[], member-chain indexes comps[].index
+ *   statement:  expr, init, step, then, els, body, stmts[], then for a
+ *               foreach base, slice[], limit, body, then catch_body
+ * A NULL child (an absent part, a '*' in a slice or a delete) is skipped.
+ * pre hooks run before the children; returning false leaves the children
+ * (and the post hook) out.  post hooks run after the children.  body_pre
+ * and body_post bracket the body of a foreach (after base, slice and
+ * limit) and the catch body of a try: the places where a loop or catch
+ * variable is bound.  Any hook may be NULL.  Hooks may rewrite the node
+ * they are given in place.
  */
+struct ast_visitor {
+	bool (*expr_pre)(struct expr *e, void *arg);
+	void (*expr_post)(struct expr *e, void *arg);
+	bool (*stmt_pre)(struct stmt *s, void *arg);
+	void (*stmt_post)(struct stmt *s, void *arg);
+	void (*body_pre)(struct stmt *s, void *arg);
+	void (*body_post)(struct stmt *s, void *arg);
+	void *arg;
+};
+
+void ast_visit_stmt(struct stmt *s, const struct ast_visitor *v);
+void ast_visit_expr(struct expr *e, const struct ast_visitor *v);
+
+/* Shorthands: visit(e, arg) as expr_pre on every expression. */
 typedef bool (*ast_visit_fn)(struct expr *e, void *arg);
 void ast_walk_stmt(struct stmt *s, ast_visit_fn visit, void *arg);
 void ast_walk_expr(struct expr *e, ast_visit_fn visit, void *arg);
+
+/* Deep copies (arena); symbols, functions and tokens are shared. */
+struct expr *ast_clone_expr(struct compiler *cc, const struct expr *e);
+struct stmt *ast_clone_stmt(struct compiler *cc, const struct stmt *s);
 
 #endif /* BYTETAP_AST_H */

@@ -20,7 +20,7 @@
 #include "codegen.h"
 #include "builtins.h"
 #include "diag.h"
-#include "points.h"
+#include "probes/probes.h"
 #include "progbuild.h"
 #include "util.h"
 #include "bt_builtin.h"
@@ -1678,148 +1678,7 @@ static void gen_probe_body(struct gen *g, struct probe *p, uint32_t index)
 	finish_fn(&f, 0, 0, BT_KIND_NONE);
 }
 
-/* --- probe points ---------------------------------------------------- */
-
-static int comp_is(const struct pp_comp *c, const char *name)
-{
-	return strcmp(c->name, name) == 0;
-}
-
-static int64_t comp_num(const struct pp_comp *c, int64_t dflt)
-{
-	return c->arg && c->arg->kind == E_NUM ? c->arg->num : dflt;
-}
-
-static const char *comp_str(const struct pp_comp *c)
-{
-	return c->arg && c->arg->kind == E_STR ? c->arg->str : NULL;
-}
-
-static int timer_unit(const char *u, uint64_t *ns_per)
-{
-	static const struct { const char *name; uint64_t ns; } units[] = {
-		{ "s", 1000000000ull }, { "sec", 1000000000ull },
-		{ "ms", 1000000ull }, { "msec", 1000000ull },
-		{ "us", 1000ull }, { "usec", 1000ull },
-		{ "ns", 1ull }, { "nsec", 1ull },
-		{ "jiffies", 4000000ull },	/* HZ=250, Debian's default */
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(u, units[i].name) == 0) {
-			*ns_per = units[i].ns;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Fill d from a concrete probe point; 0 on success. */
-static int resolve_point(struct gen *g, struct probe_point *pp,
-			 struct bt_probe_decl *d, const char **symbol)
-{
-	struct pp_comp *c = pp->comps;
-	int n = pp->ncomps;
-	struct point_info pi;
-	uint64_t unit;
-
-	*symbol = NULL;
-	if (n == 1 && (comp_is(c, "begin") || comp_is(c, "end") ||
-		       comp_is(c, "error") || comp_is(c, "never"))) {
-		d->kind = comp_is(c, "begin") ? BT_PROBE_BEGIN :
-			  comp_is(c, "end") ? BT_PROBE_END :
-			  comp_is(c, "error") ? BT_PROBE_ERROR : BT_PROBE_NEVER;
-		d->seq = comp_num(c, 0);
-		return 0;
-	}
-	if (comp_is(c, "timer") && n >= 2) {
-		if (comp_is(&c[1], "profile")) {
-			d->kind = BT_PROBE_PROFILE;
-			return 0;
-		}
-		if (comp_is(&c[1], "hz") && n == 2) {
-			int64_t hz = comp_num(&c[1], 0);
-
-			if (hz <= 0 || hz > 1000000000)
-				goto bad;
-			d->kind = BT_PROBE_TIMER;
-			d->period_ns = 1000000000ull / hz;
-			return 0;
-		}
-		if (timer_unit(c[1].name, &unit) && c[1].arg) {
-			int64_t v = comp_num(&c[1], 0);
-
-			if (v <= 0)
-				goto bad;
-			d->kind = BT_PROBE_TIMER;
-			d->period_ns = v * unit;
-			if (n == 3 && comp_is(&c[2], "randomize"))
-				d->randomize_ns = comp_num(&c[2], 0) * unit;
-			else if (n != 2)
-				goto bad;
-			return 0;
-		}
-		goto bad;
-	}
-	if (point_info(g->cc, pp, &pi) && pi.kind == POINT_FUNCTION) {
-		/*
-		 * kernel.function("f"), kprobe.function("f"), and a loaded
-		 * module's function: module("m").function("f") and
-		 * kprobe.module("m").function("f").  Those ask for "m:f" (the
-		 * kprobes "mod:sym" notation): the front end and the kernel
-		 * module look for f in module m only.
-		 */
-		const struct pp_comp *after = &c[pi.comp + 1];
-
-		/* a ':' left would make a kernel function a module's; one
-		 * module by name, no globs (pp() could not name it) */
-		if (!*pi.pattern || strchr(pi.pattern, ':') ||
-		    (pi.module && (!*pi.module || strpbrk(pi.module, "*?[]:/ "))))
-			goto bad;
-		*symbol = pi.module ? cc_printf(g->cc, "%s:%s", pi.module, pi.pattern) :
-			  pi.pattern;
-		d->kind = pi.ret ? BT_PROBE_KRETPROBE : BT_PROBE_KPROBE;
-		if (pi.ret && pi.nafter == 2 && comp_is(&after[1], "maxactive"))
-			d->maxactive = comp_num(&after[1], 0);
-		else if (pi.nafter > (pi.ret ? 1 : 0) &&
-			 !(pi.nafter == 1 && comp_is(&after[0], "call")))
-			goto bad;
-		return 0;
-	}
-	if (comp_is(c, "kernel") && n == 2 && comp_is(&c[1], "statement") &&
-	    comp_str(&c[1])) {
-		/* kernel.statement("FUNC+OFFSET"): a kprobe inside FUNC (no
-		 * line numbers: those need DWARF) */
-		const char *spec = comp_str(&c[1]);
-		const char *plus = strchr(spec, '+');
-		char *end = NULL;
-
-		if (plus) {
-			unsigned long long off = strtoull(plus + 1, &end, 0);
-
-			if (end == plus + 1 || *end || off > 0xffffff)
-				goto bad;
-			d->offset = off;
-			*symbol = cc_strndup(g->cc, spec, (size_t)(plus - spec));
-		} else {
-			*symbol = spec;
-		}
-		if (strpbrk(*symbol, "*?[@:"))
-			goto bad;
-		d->kind = BT_PROBE_KPROBE;
-		return 0;
-	}
-	if (pi.kind == POINT_TRACE) {
-		/* kernel.trace("sched_switch") or ("sched:sched_switch"): the
-		 * module finds the tracepoint by its name */
-		*symbol = pi.pattern;
-		d->kind = BT_PROBE_TRACEPOINT;
-		return 0;
-	}
-bad:
-	return -1;
-}
+/* --- probe points (each family lowers its own: probes/) -------------- */
 
 /* Everything function f and what it calls touch, into *all. */
 static void collect_access(struct gen *g, uint32_t f, uint8_t *seen,
@@ -1930,7 +1789,7 @@ static void gen_probe(struct gen *g, struct probe *p)
 		struct bt_probe_decl d = { 0 };
 		const char *symbol;
 
-		if (resolve_point(g, pp, &d, &symbol) != 0) {
+		if (probe_lower(g->cc, pp, &d, &symbol) != 0) {
 			if (!pp->optional) {
 				char *msg = xasprintf("probe point not supported: %s", pp->text);
 
@@ -1953,30 +1812,6 @@ static void gen_probe(struct gen *g, struct probe *p)
 /* --- globals ----------------------------------------------------------- */
 
 /* Find each statistic's histogram shape from its @hist_* uses. */
-static void scan_hist(struct gen *g, struct expr *e);
-
-static void scan_hist_stmt(struct gen *g, struct stmt *st)
-{
-	int i;
-
-	if (!st)
-		return;
-	scan_hist(g, st->expr);
-	scan_hist(g, st->init);
-	scan_hist(g, st->step);
-	scan_hist_stmt(g, st->then);
-	scan_hist_stmt(g, st->els);
-	scan_hist_stmt(g, st->body);
-	scan_hist_stmt(g, st->catch_body);
-	for (i = 0; i < st->nstmts; i++)
-		scan_hist_stmt(g, st->stmts[i]);
-	if (st->fe) {
-		scan_hist(g, st->fe->base);
-		scan_hist(g, st->fe->limit);
-		scan_hist_stmt(g, st->fe->body);
-	}
-}
-
 static void note_hist(struct gen *g, struct expr *e)
 {
 	struct symbol *sym = e->lhs ? e->lhs->sym : NULL;
@@ -2037,21 +1872,13 @@ static void note_variance(struct gen *g, struct expr *e)
 	gs->variance = shift + 1;
 }
 
-static void scan_hist(struct gen *g, struct expr *e)
+static bool scan_hist(struct expr *e, void *g)
 {
-	int i;
-
-	if (!e)
-		return;
 	if (e->kind == E_HIST)
 		note_hist(g, e);
 	if (e->kind == E_STAT && e->stat_op == STAT_VARIANCE)
 		note_variance(g, e);
-	scan_hist(g, e->lhs);
-	scan_hist(g, e->rhs);
-	scan_hist(g, e->cond);
-	for (i = 0; i < e->nargs; i++)
-		scan_hist(g, e->args[i]);
+	return true;
 }
 
 static void gen_globals(struct gen *g)
@@ -2061,9 +1888,9 @@ static void gen_globals(struct gen *g)
 
 	g->gslots = xcalloc(s->nglobals ? s->nglobals : 1, sizeof(*g->gslots));
 	for (i = 0; i < s->nfuncs; i++)
-		scan_hist_stmt(g, s->funcs[i]->body);
+		ast_walk_stmt(s->funcs[i]->body, scan_hist, g);
 	for (i = 0; i < s->nprobes; i++)
-		scan_hist_stmt(g, s->probes[i]->body);
+		ast_walk_stmt(s->probes[i]->body, scan_hist, g);
 
 	for (i = 0; i < s->nglobals; i++) {
 		struct symbol *sym = s->globals[i];
@@ -2267,49 +2094,16 @@ struct callgraph {
 	int recursive;
 };
 
-static void collect_calls(struct callgraph *cg, intvec *out, struct expr *e);
-
-static void collect_calls_stmt(struct callgraph *cg, intvec *out, struct stmt *st)
+/* The functions an expression calls, into the intvec arg. */
+static bool collect_calls(struct expr *e, void *out)
 {
-	int i;
+	struct func *f;
 
-	if (!st)
-		return;
-	collect_calls(cg, out, st->expr);
-	collect_calls(cg, out, st->init);
-	collect_calls(cg, out, st->step);
-	collect_calls_stmt(cg, out, st->then);
-	collect_calls_stmt(cg, out, st->els);
-	collect_calls_stmt(cg, out, st->body);
-	collect_calls_stmt(cg, out, st->catch_body);
-	for (i = 0; i < st->nstmts; i++)
-		collect_calls_stmt(cg, out, st->stmts[i]);
-	if (st->fe) {
-		collect_calls(cg, out, st->fe->limit);
-		for (i = 0; st->fe->slice && i < st->fe->nslice; i++)
-			collect_calls(cg, out, st->fe->slice[i]);
-		collect_calls_stmt(cg, out, st->fe->body);
-	}
-}
-
-static void collect_calls(struct callgraph *cg, intvec *out, struct expr *e)
-{
-	int i;
-
-	if (!e)
-		return;
-	if (e->kind == E_CALL && e->func) {
-		struct func *f;
-
-		/* every overload `next` may reach is part of the chain */
+	/* every overload `next` may reach is part of the chain */
+	if (e->kind == E_CALL)
 		for (f = e->func; f; f = f->next_overload)
-			VEC_PUSH(*out, f->index);
-	}
-	collect_calls(cg, out, e->lhs);
-	collect_calls(cg, out, e->rhs);
-	collect_calls(cg, out, e->cond);
-	for (i = 0; i < e->nargs; i++)
-		collect_calls(cg, out, e->args[i]);
+			VEC_PUSH(*(intvec *)out, f->index);
+	return true;
 }
 
 /* Longest chain of calls starting in function f (f itself counts 1). */
@@ -2349,12 +2143,12 @@ static uint32_t derive_maxnesting(struct script *s)
 	cg.depth = xcalloc(s->nfuncs + 1, sizeof(int));
 	cg.state = xcalloc(s->nfuncs + 1, sizeof(int));
 	for (i = 0; i < s->nfuncs; i++)
-		collect_calls_stmt(&cg, &cg.callees[i], s->funcs[i]->body);
+		ast_walk_stmt(s->funcs[i]->body, collect_calls, &cg.callees[i]);
 	for (i = 0; i < s->nprobes; i++) {
 		intvec calls = { 0 };
 		size_t k;
 
-		collect_calls_stmt(&cg, &calls, s->probes[i]->body);
+		ast_walk_stmt(s->probes[i]->body, collect_calls, &calls);
 		for (k = 0; k < calls.n; k++) {
 			int d = chain_depth(&cg, calls.a[k]);
 

@@ -527,43 +527,11 @@ static void add_builtin(struct builtin_set *bs, const struct builtin_sig *b)
 	bs->v[bs->n++] = b;
 }
 
-static void walk_stmt_builtins(struct builtin_set *bs, const struct stmt *s);
-
-static void walk_expr_builtins(struct builtin_set *bs, const struct expr *e)
+static bool note_builtin(struct expr *e, void *arg)
 {
-	if (!e)
-		return;
 	if (e->kind == E_CALL && e->builtin)
-		add_builtin(bs, e->builtin);
-	walk_expr_builtins(bs, e->lhs);
-	walk_expr_builtins(bs, e->rhs);
-	walk_expr_builtins(bs, e->cond);
-	for (int i = 0; i < e->nargs; i++)
-		walk_expr_builtins(bs, e->args[i]);
-	for (int i = 0; i < e->ncomps; i++)
-		walk_expr_builtins(bs, e->comps[i].index);
-}
-
-static void walk_stmt_builtins(struct builtin_set *bs, const struct stmt *s)
-{
-	if (!s)
-		return;
-	walk_expr_builtins(bs, s->expr);
-	walk_expr_builtins(bs, s->init);
-	walk_expr_builtins(bs, s->step);
-	walk_stmt_builtins(bs, s->then);
-	walk_stmt_builtins(bs, s->els);
-	walk_stmt_builtins(bs, s->body);
-	walk_stmt_builtins(bs, s->catch_body);
-	for (int i = 0; i < s->nstmts; i++)
-		walk_stmt_builtins(bs, s->stmts[i]);
-	if (s->fe) {
-		walk_expr_builtins(bs, s->fe->base);
-		walk_expr_builtins(bs, s->fe->limit);
-		for (int i = 0; i < s->fe->nslice; i++)
-			walk_expr_builtins(bs, s->fe->slice[i]);
-		walk_stmt_builtins(bs, s->fe->body);
-	}
+		add_builtin(arg, e->builtin);
+	return true;
 }
 
 /* One line of the "# functions" list, keyed for sorting. */
@@ -631,11 +599,11 @@ void dump_resolved(FILE *out, const struct script *s)
 	}
 	struct builtin_set bs = { 0 };
 	for (int i = 0; i < s->nfuncs; i++)
-		walk_stmt_builtins(&bs, s->funcs[i]->body);
+		ast_walk_stmt(s->funcs[i]->body, note_builtin, &bs);
 	for (int i = 0; i < s->nprobes; i++) {
-		walk_stmt_builtins(&bs, s->probes[i]->body);
+		ast_walk_stmt(s->probes[i]->body, note_builtin, &bs);
 		for (int k = 0; k < s->probes[i]->npoints; k++)
-			walk_expr_builtins(&bs, s->probes[i]->points[k]->cond);
+			ast_walk_expr(s->probes[i]->points[k]->cond, note_builtin, &bs);
 	}
 	int nl = s->nfuncs + bs.n;
 	if (nl) {

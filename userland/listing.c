@@ -4,9 +4,9 @@
  * The pattern is compiled as "probe PATTERN { exit() }" through pass 2,
  * quietly (a pattern that is no probe point lists nothing), with every
  * alias expanded as written.  Each derived probe then names its points:
- * an alias by its own name (syscall.read), a kernel function pattern by
- * the functions it matches (BTF for a plain name, /proc/kallsyms for a
- * glob), anything else as written.
+ * an alias by its own name (syscall.read), any other point as its
+ * family lists it (probes/: a kernel function pattern by the functions
+ * it matches), else as written.
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -14,12 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "btf.h"
 #include "diag.h"
-#include "kallsyms.h"
 #include "listing.h"
 #include "parse.h"
-#include "points.h"
+#include "probes/probes.h"
 #include "sema.h"
 #include "target.h"
 #include "util.h"
@@ -68,39 +66,19 @@ static const char *point_vars(struct compiler *cc, const struct probe_point *pp)
 	return ctx ? target_vars_text(cc, ctx) : "";
 }
 
-/* A kernel or module function point: one line per function it matches. */
-static void list_functions(struct compiler *cc, const struct probe_point *pp,
-			   const struct point_info *pi, bool vars, struct lines *out)
+struct emit_ctx {
+	struct compiler *cc;
+	bool vars;
+	struct lines *out;
+};
+
+/* One point its family lists for a pattern, with -L its variables. */
+static void emit_point(const struct probe_point *pp, void *arg)
 {
-	const struct btf *b = kbtf_vmlinux(NULL);
-	struct ksym_req req = { .pattern = pi->pattern };
-	struct ksym_match *m = NULL;
-	char *qual = NULL;
-	size_t nm = 0, j;
-	char err[256];
+	struct emit_ctx *e = arg;
 
-	if (pi->module) {
-		/* "m:f" as the runtime asks: always /proc/kallsyms, which knows
-		   whether m is loaded */
-		req.pattern = qual = xasprintf("%s:%s", pi->module, pi->pattern);
-	} else if (!ksym_is_glob(pi->pattern) && b && kbtf_func(b, pi->pattern) > 0) {
-		/* a plain name BTF knows: no kallsyms scan */
-		add_line(out, xasprintf("%s%s", pp->text, vars ? point_vars(cc, pp) : ""));
-		return;
-	}
-	if (ksym_resolve(&req, 1, &m, &nm, (size_t)-1, err, sizeof(err)) != 0) {
-		fprintf(stderr, "ERROR: %s\n", err);
-		free(qual);
-		return;
-	}
-	free(qual);
-	for (j = 0; j < nm; j++) {
-		const struct probe_point *one = point_renamed(cc, pp, pi->comp, m[j].name);
-
-		add_line(out, xasprintf("%s%s", one->text,
-					vars ? point_vars(cc, one) : ""));
-	}
-	free(m);
+	add_line(e->out, xasprintf("%s%s", pp->text,
+				   e->vars ? point_vars(e->cc, pp) : ""));
 }
 
 int list_probe_points(const struct options *o)
@@ -133,18 +111,14 @@ int list_probe_points(const struct options *o)
 
 		for (int j = 0; j < p->npoints; j++) {
 			const struct probe_point *pp = p->points[j];
-			struct point_info pi;
+			struct emit_ctx e = { cc, o->list_vars, &out };
 
-			if (p->via) {
+			if (p->via)
 				add_line(&out, xasprintf("%s%s%s", p->via->text,
 					 o->list_vars ? alias_vars(cc, p) : "",
 					 o->list_vars ? point_vars(cc, pp) : ""));
-			} else if (point_info(cc, pp, &pi) && pi.kind == POINT_FUNCTION) {
-				list_functions(cc, pp, &pi, o->list_vars, &out);
-			} else {
-				add_line(&out, xasprintf("%s%s", pp->text, o->list_vars ?
-							 point_vars(cc, pp) : ""));
-			}
+			else
+				probe_list(cc, pp, emit_point, &e);
 		}
 	}
 	compiler_free(cc);

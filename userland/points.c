@@ -1,81 +1,10 @@
 /*
- * points.c - reading kernel probe points (see points.h).
+ * points.c - probe point text and copies (see points.h).
  */
 #include <string.h>
 
 #include "diag.h"
 #include "points.h"
-
-static const char *comp_string(const struct pp_comp *c)
-{
-	return c->arg && c->arg->kind == E_STR ? c->arg->str : NULL;
-}
-
-static bool comp_is(const struct pp_comp *c, const char *name)
-{
-	return !strcmp(c->name, name);
-}
-
-/* "vfs_write@fs/read_write.c:584" -> "vfs_write": BTF and kallsyms have
- * no files. */
-static const char *bare_function(struct compiler *cc, const char *spec)
-{
-	const char *at = strchr(spec, '@');
-
-	return at ? cc_strndup(cc, spec, (size_t)(at - spec)) : spec;
-}
-
-/* The kernel names modules with '_' where their files have '-'. */
-static const char *module_name(struct compiler *cc, const char *m)
-{
-	char *s = cc_strdup(cc, m), *q;
-
-	for (q = s; *q; q++)
-		if (*q == '-')
-			*q = '_';
-	return s;
-}
-
-bool point_info(struct compiler *cc, const struct probe_point *pp,
-		struct point_info *pi)
-{
-	const struct pp_comp *c = pp->comps;
-	int n = pp->ncomps, fc = 0;
-
-	memset(pi, 0, sizeof(*pi));
-	if (n == 2 && comp_is(&c[0], "kernel") && comp_is(&c[1], "trace") &&
-	    comp_string(&c[1])) {
-		const char *spec = comp_string(&c[1]), *colon = strchr(spec, ':');
-
-		pi->kind = POINT_TRACE;
-		pi->comp = 1;
-		pi->pattern = colon ? colon + 1 : spec;
-		pi->system = colon ? cc_strndup(cc, spec, (size_t)(colon - spec)) : NULL;
-		return true;
-	}
-	if (n >= 2 && comp_is(&c[0], "module") && comp_string(&c[0])) {
-		pi->module = module_name(cc, comp_string(&c[0]));
-		fc = 1;
-	} else if (n >= 3 && comp_is(&c[0], "kprobe") && comp_is(&c[1], "module") &&
-		   comp_string(&c[1])) {
-		pi->module = module_name(cc, comp_string(&c[1]));
-		pi->kprobe = true;
-		fc = 2;
-	} else if (n >= 2 && (comp_is(&c[0], "kernel") || comp_is(&c[0], "kprobe"))) {
-		pi->kprobe = comp_is(&c[0], "kprobe");
-		fc = 1;
-	}
-	if (!fc || !comp_is(&c[fc], "function") || !comp_string(&c[fc])) {
-		memset(pi, 0, sizeof(*pi));
-		return false;
-	}
-	pi->kind = POINT_FUNCTION;
-	pi->comp = fc;
-	pi->pattern = bare_function(cc, comp_string(&c[fc]));
-	pi->nafter = n - fc - 1;
-	pi->ret = pi->nafter >= 1 && comp_is(&c[fc + 1], "return");
-	return true;
-}
 
 const char *point_text(struct compiler *cc, const struct pp_comp *c, int n)
 {

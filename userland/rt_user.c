@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include "kallsyms.h"
 #include "output.h"
+#include "probes/probes.h"
 #include "rt_common.h"
 #include "rt_user.h"
 #include "util.h"
@@ -186,10 +187,11 @@ int bt_host_builtin(struct bt_ctx *ctx, unsigned int id,
 	case BT_B_LOCAL_CLOCK_US: *iret = mono_ns() / 1000ull; return 0;
 	case BT_B_LOCAL_CLOCK_MS: *iret = mono_ns() / 1000000ull; return 0;
 	case BT_B_LOCAL_CLOCK_S: *iret = mono_ns() / 1000000000ull; return 0;
-	case BT_B_HZ: *iret = 250; return 0;
+	case BT_B_HZ: *iret = PROBE_HZ; return 0;
 	case BT_B_JIFFIES:
 		clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-		*iret = ((uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec) / 4000000ull;
+		*iret = ((uint64_t)ts.tv_sec * PROBE_NS_PER_SEC + ts.tv_nsec) /
+			PROBE_NS_PER_JIFFY;
 		return 0;
 	case BT_B_INT_ARG: case BT_B_UINT_ARG: case BT_B_LONG_ARG:
 	case BT_B_ULONG_ARG: case BT_B_POINTER_ARG: case BT_B_S32_ARG:

@@ -11,12 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "btf.h"
 #include "bt_glob.h"
 #include "diag.h"
 #include "points.h"
+#include "probes/probes.h"
 #include "target.h"
 
 /* x86_64: the first six integer arguments travel in registers. */
@@ -452,8 +452,8 @@ static void pretty_value(struct lower *L, struct fmt *f, const struct tval *tv,
 
 /* --- contexts ------------------------------------------------------------------ */
 
-/* The BTF that types pp's function or tracepoint. */
-static const struct btf *btf_of(const struct point_info *pi, const char **why)
+/* The BTF that types pi's function or tracepoint. */
+const struct btf *target_btf(const struct point_info *pi, const char **why)
 {
 	return pi->module ? kbtf_module(pi->module, why) : kbtf_vmlinux(why);
 }
@@ -481,39 +481,46 @@ static const char **trace_names(struct compiler *cc, const struct btf *b,
 struct target_ctx *target_ctx_of(struct compiler *cc,
 				 const struct probe_point *pp, const char **why)
 {
-	struct point_info pi;
-	struct target_ctx *ctx;
-	const struct btf *b;
+	return probe_context(cc, pp, why);
+}
 
-	if (!point_info(cc, pp, &pi) || pi.kprobe) {
-		*why = pi.kprobe ?
-			"kprobe.function probes have no target variables "
-			"(use kernel.function, or int_arg(N) and friends)" :
-			"this probe point has no target variables";
-		return NULL;
-	}
-	b = btf_of(&pi, why);
+struct target_ctx *target_trace_ctx(struct compiler *cc,
+				    const struct point_info *pi, const char **why)
+{
+	const struct btf *b = target_btf(pi, why);
+	struct target_ctx *ctx;
+
 	if (!b)
 		return NULL;
 	ctx = cc_alloc(cc, sizeof(*ctx));
 	ctx->btf = b;
-	if (pi.kind == POINT_TRACE) {
-		ctx->kind = TCTX_TRACE;
-		ctx->names = trace_names(cc, b, pi.pattern, &ctx->proto);
-		ctx->where = cc_printf(cc, "tracepoint %s", pi.pattern);
-		if (ctx->proto < 0) {
-			*why = cc_printf(cc, "no tracepoint %s in the kernel's BTF",
-					 pi.pattern);
-			return NULL;
-		}
-		return ctx;
-	}
-	ctx->kind = pi.ret ? TCTX_RETURN : TCTX_FUNC;
-	ctx->proto = kbtf_func(b, pi.pattern);
-	ctx->where = cc_printf(cc, "function %s", pi.pattern);
+	ctx->kind = TCTX_TRACE;
+	ctx->names = trace_names(cc, b, pi->pattern, &ctx->proto);
+	ctx->where = cc_printf(cc, "tracepoint %s", pi->pattern);
 	if (ctx->proto < 0) {
-		*why = cc_printf(cc, "no function %s in the %s BTF", pi.pattern,
-				 pi.module ? "module's" : "kernel's");
+		*why = cc_printf(cc, "no tracepoint %s in the kernel's BTF",
+				 pi->pattern);
+		return NULL;
+	}
+	return ctx;
+}
+
+struct target_ctx *target_func_ctx(struct compiler *cc,
+				   const struct point_info *pi, const char **why)
+{
+	const struct btf *b = target_btf(pi, why);
+	struct target_ctx *ctx;
+
+	if (!b)
+		return NULL;
+	ctx = cc_alloc(cc, sizeof(*ctx));
+	ctx->btf = b;
+	ctx->kind = pi->ret ? TCTX_RETURN : TCTX_FUNC;
+	ctx->proto = kbtf_func(b, pi->pattern);
+	ctx->where = cc_printf(cc, "function %s", pi->pattern);
+	if (ctx->proto < 0) {
+		*why = cc_printf(cc, "no function %s in the %s BTF", pi->pattern,
+				 pi->module ? "module's" : "kernel's");
 		return NULL;
 	}
 	return ctx;
@@ -527,78 +534,6 @@ struct target_ctx *target_entry_ctx(struct compiler *cc,
 	*c = *ret;
 	c->kind = TCTX_FUNC;
 	return c;
-}
-
-struct expand {
-	struct compiler *cc;
-	const struct probe_point *pp;
-	int k;
-	const char *system;		/* "sched", or NULL */
-	struct probe_point **v;
-	int n, cap;
-};
-
-/*
- * BTF names tracepoints but not their systems ("sched" of sched_switch);
- * tracefs does, when it is there.  Without it the system is not checked.
- */
-static bool in_system(const char *system, const char *name)
-{
-	static const char *const roots[] = {
-		"/sys/kernel/tracing/events", "/sys/kernel/debug/tracing/events",
-	};
-	char path[512];
-	size_t i;
-
-	if (!*system || strpbrk(system, "*?["))
-		return true;
-	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		if (access(roots[i], F_OK) != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s/%s", roots[i], system, name);
-		return access(path, F_OK) == 0;
-	}
-	return true;
-}
-
-static void expand_one(const char *name, void *arg)
-{
-	struct expand *x = arg;
-
-	if (x->system && !in_system(x->system, name))
-		return;
-	if (x->n == x->cap) {
-		int cap = x->cap ? x->cap * 2 : 16;
-		struct probe_point **v = cc_alloc(x->cc, sizeof(*v) * (size_t)cap);
-
-		if (x->n)
-			memcpy(v, x->v, sizeof(*v) * (size_t)x->n);
-		x->v = v;
-		x->cap = cap;
-	}
-	/* "sched:" stays on a tracepoint's name, as the user wrote it */
-	x->v[x->n++] = point_renamed(x->cc, x->pp, x->k, x->system ?
-				     cc_printf(x->cc, "%s:%s", x->system, name) : name);
-}
-
-int target_expand(struct compiler *cc, const struct probe_point *pp,
-		  struct probe_point ***out)
-{
-	struct expand x = { .cc = cc, .pp = pp };
-	struct point_info pi;
-	const struct btf *b;
-	const char *why;
-
-	if (!point_info(cc, pp, &pi) || !(b = btf_of(&pi, &why)))
-		return -1;
-	x.k = pi.comp;
-	x.system = pi.system;
-	if (pi.kind == POINT_TRACE)
-		kbtf_each_tracepoint(b, pi.pattern, expand_one, &x);
-	else
-		kbtf_each_func(b, pi.pattern, expand_one, &x);
-	*out = x.v;
-	return x.n;
 }
 
 struct probe_point *target_entry_point(struct compiler *cc,

@@ -24,6 +24,7 @@
 #include "ast.h"
 
 struct btf;
+struct point_info;
 
 enum target_kind {
 	TCTX_FUNC,		/* kernel.function("f"), .call */
@@ -47,18 +48,19 @@ struct target_ctx {
 struct target_ctx *target_ctx_of(struct compiler *cc,
 				 const struct probe_point *pp, const char **why);
 
+/* The contexts of a function's entry or return and of a tracepoint, as
+ * the families' context hooks (probes/) ask for them. */
+struct target_ctx *target_func_ctx(struct compiler *cc,
+				   const struct point_info *pi, const char **why);
+struct target_ctx *target_trace_ctx(struct compiler *cc,
+				    const struct point_info *pi, const char **why);
+/* The BTF that types pi's function or tracepoint (a module's, or the
+ * kernel's), or NULL with *why. */
+const struct btf *target_btf(const struct point_info *pi, const char **why);
+
 /* The entry context matching a .return one (for @entry). */
 struct target_ctx *target_entry_ctx(struct compiler *cc,
 				    const struct target_ctx *ret);
-
-/*
- * Concrete points for PP: kernel.function / module().function /
- * kernel.trace patterns expanded over the names BTF knows.  Returns how
- * many were stored in *out (arena-allocated); 0 if BTF knows none.
- * -1 if PP is not such a point (leave it alone).
- */
-int target_expand(struct compiler *cc, const struct probe_point *pp,
-		  struct probe_point ***out);
 
 /* pp without its .return (and .maxactive): where @entry values are taken */
 struct probe_point *target_entry_point(struct compiler *cc,

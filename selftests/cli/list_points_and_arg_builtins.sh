@@ -10,6 +10,9 @@ expect_status "-l timer.ms(100) exits 0" "$rc" 0
 expect_contains "-l timer.ms(100) prints the point" "$out" "timer.ms(100)"
 out=$($BYTETAP -l 'end(3)' 2>&1)
 expect_contains "-l end(3) prints the point" "$out" "end(3)"
+out=$($BYTETAP -l oneshot 2>&1); rc=$?
+expect_status "-l oneshot exits 0" "$rc" 0
+if [ "$out" = "oneshot" ]; then ok "-l oneshot prints oneshot"; else fail "-l oneshot prints [$out]"; fi
 out=$($BYTETAP -l 'no.such.point' 2>&1); rc=$?
 expect_status "-l of no probe point exits 1" "$rc" 1
 if [ -z "$out" ]; then ok "-l of no probe point prints nothing"; else fail "-l of no probe point prints [$out]"; fi

@@ -82,7 +82,6 @@ struct sema {
 	struct func *cur_func;
 
 	/* type inference */
-	struct hmap hists;		/* "%p" of a stats symbol -> E_HIST */
 	bool *func_pure;		/* by func->index: no side effects */
 	bool changed;
 	int stamp;
@@ -1479,16 +1478,23 @@ static void no_wildcards(struct sema *S, struct expr *e)
 }
 
 /* Regexes are compiled by the VM's compiler already here, so a bad one
-   is a pass-2 error like in stap. */
-static void check_regex(struct sema *S, const struct expr *re)
+   is a pass-2 error like in stap; codegen takes the code from e. */
+static void check_regex(struct sema *S, struct expr *e)
 {
 	enum { CAP = 64 * 1024 };
+	const struct expr *re = e->rhs;
 	void *buf = malloc(CAP);
 	if (!buf)
 		abort();
 	size_t size;
 	struct bt_regex_error err = { .offset = -1 };
 	int rc = bt_regex_compile(re->str, re->str_len, buf, CAP, &size, &err);
+	if (rc == 0) {
+		uint8_t *code = cc_alloc(S->cc, size ? size : 1);
+		memcpy(code, buf, size);
+		e->re_code = code;
+		e->re_len = size;
+	}
 	free(buf);
 	if (rc == 0)
 		return;
@@ -1549,7 +1555,7 @@ static void res_expr(struct sema *S, struct expr *e)
 		return;
 	case E_REGEX:
 		res_expr(S, e->lhs);
-		check_regex(S, e->rhs);
+		check_regex(S, e);
 		return;
 	case E_DEFINED: {
 		/* 1 if the target expression resolves here, as in stap */
@@ -2260,12 +2266,9 @@ static void ty_hist(struct sema *S, struct expr *h)
 	/* one aggregate keeps one histogram layout */
 	struct symbol *v = h->lhs->sym;
 	if (v) {
-		char key[32];
-		snprintf(key, sizeof(key), "%p", (void *)v);
-		const struct expr *first = hmap_get(&S->hists, key);
-		if (!first)
-			hmap_put(S->cc, &S->hists, cc_strdup(S->cc, key), h);
-		else if (!same_hist(first, h))
+		if (!v->hist)
+			v->hist = h;
+		else if (!same_hist(v->hist, h))
 			fail(S, h->tok, "multiple histogram types declared on"
 			     " '%s'", v->name);
 	}
@@ -2908,12 +2911,12 @@ static void compute_rw(struct sema *S)
 				 &f->nwrites, 0, 0, &f->callees, &f->ncallees, 0 };
 		rw_stmt(&rw, f->body);
 	}
-	struct func ***pcallees = cc_alloc(S->cc, sizeof(*pcallees) * (size_t)(s->nprobes + 1));
-	int *npcallees = cc_alloc(S->cc, sizeof(int) * (size_t)(s->nprobes + 1));
 	for (int i = 0; i < s->nprobes; i++) {
 		struct probe *p = s->probes[i];
-		struct rw rw = { S, unit++, &p->reads, &p->writes, &p->nreads,
-				 &p->nwrites, 0, 0, &pcallees[i], &npcallees[i], 0 };
+		struct symbol **reads = NULL, **writes = NULL;
+		int nreads = 0, nwrites = 0;	/* only is_read/is_written */
+		struct rw rw = { S, unit++, &reads, &writes, &nreads,
+				 &nwrites, 0, 0, &p->callees, &p->ncallees, 0 };
 		for (int k = 0; k < p->npoints; k++)
 			rw_expr(&rw, p->points[k]->cond);
 		rw_stmt(&rw, p->body);
@@ -2930,17 +2933,9 @@ static void compute_rw(struct sema *S)
 	if (!fr || !fw || !nfr || !nfw)
 		abort();
 	int st = 1;
-	for (int i = 0; i < s->nprobes; i++) {
-		struct probe *p = s->probes[i];
-		int n = reach(S, pcallees[i], npcallees[i], seen, st++, out);
-		union_sets(S, unit++, out, n, &p->reads, &p->nreads, &p->writes,
-			   &p->nwrites);
-	}
 	for (int i = 0; i < s->nfuncs; i++) {
 		struct func *f = s->funcs[i];
-		int n = reach(S, f->callees, f->ncallees, seen, st, out);
-		f->recursive = seen[f->index] == st;
-		st++;
+		int n = reach(S, f->callees, f->ncallees, seen, st++, out);
 		fr[i] = f->reads;
 		fw[i] = f->writes;
 		nfr[i] = f->nreads;
@@ -3110,7 +3105,7 @@ int sema_check(struct script *s)
 		compute_rw(S);
 		check_foreach(S);
 		finish_globals(S, keep_all);
-		rc = 0;
+		rc = sema_facts(s);
 	}
 	free(S);
 	return rc;

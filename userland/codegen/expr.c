@@ -4,13 +4,13 @@
  * its truth.  Also map keys, calls, printing, and the array-slice loops
  * that `in`, delete and foreach share.
  */
+#include <assert.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 #include "builtins.h"
 #include "bt_builtin.h"
-#include "bt_regex.h"
 
 /* Does evaluating e write anything (so operand order matters)? */
 static int has_effects(const struct expr *e)
@@ -98,10 +98,7 @@ static int gen_var(struct fn *f, struct expr *e, int dst)
 		emit(f, is_str(e) ? BT_OP_SMOV : BT_OP_MOV, 0, dst, r, 0);
 		return dst;
 	}
-	if (sym->is_array || sym->type == TY_STATS) {
-		cg_error(f->g, e->tok, "array or statistic used as a scalar");
-		return want_r(f, dst);
-	}
+	assert(!sym->is_array && sym->type != TY_STATS);
 	if (is_str(e)) {
 		dst = want_s(f, dst);
 		emit(f, BT_OP_GSLD, 0, dst, slot_of(f, sym)->index, 0);
@@ -116,11 +113,7 @@ static int gen_index(struct fn *f, struct expr *e, int dst)
 {
 	int kb, ks;
 
-	if (e->sym->type == TY_STATS) {
-		cg_error(f->g, e->tok, "a statistic can only be used through @count, @sum, ... or <<<");
-		return want_r(f, dst);
-	}
-
+	assert(e->sym->type != TY_STATS);
 	gen_keys(f, e->sym, e->args, e->nargs, &kb, &ks);
 	loc(f, e->tok);
 	if (is_str(e)) {
@@ -167,10 +160,7 @@ static int gen_hist_print(struct fn *f, struct expr *e, struct expr *h)
 	struct expr *base = h->lhs;
 	int kb = 0, ks = 0;
 
-	if (e->is_sprint) {
-		cg_error(f->g, e->tok, "sprint of a histogram is not supported yet");
-		return 0;
-	}
+	assert(!e->is_sprint);
 	if (base->kind == E_INDEX)
 		gen_keys(f, base->sym, base->args, base->nargs, &kb, &ks);
 	loc(f, h->tok);
@@ -410,29 +400,14 @@ static int gen_unary(struct fn *f, struct expr *e, int dst)
 	}
 }
 
+/* The regex was compiled by sema (e->re_code). */
 static int gen_regex(struct fn *f, struct expr *e, int dst)
 {
-	static uint8_t code[64 << 10];
-	struct bt_regex_error err;
-	size_t n;
-	int s, rc;
 	uint32_t rx;
+	int s;
 
-	if (!e->rhs || e->rhs->kind != E_STR) {
-		cg_error(f->g, e->tok, "regular expression must be a string literal");
-		return want_r(f, dst);
-	}
-	rc = bt_regex_compile(e->rhs->str, e->rhs->str_len, code, sizeof(code), &n, &err);
-	if (rc < 0) {
-		char *msg = err.offset >= 0 ?
-			xasprintf("regex compilation error (at position %d): %s", err.offset, err.msg) :
-			xasprintf("regex compilation error: %s", err.msg);
-
-		cg_error(f->g, e->rhs->tok, msg);
-		free(msg);
-		return want_r(f, dst);
-	}
-	rx = pb_regex(f->g->pb, code, n, e->rhs->str);
+	assert(e->rhs && e->rhs->kind == E_STR && e->re_code);
+	rx = pb_regex(f->g->pb, e->re_code, e->re_len, e->rhs->str);
 	s = gen(f, e->lhs, -1);
 	dst = want_r(f, dst);
 	emit(f, BT_OP_MATCH, e->op == OP_NMATCH, dst, s, rx);
@@ -759,13 +734,11 @@ int gen(struct fn *f, struct expr *e, int dst)
 		dst = want_r(f, dst);
 		load_int(f, dst, e->num);
 		return dst;
-	case E_HIST:
-		cg_error(f->g, e->tok, "a histogram can only be printed, iterated or indexed");
-		break;
-	case E_TARGET: case E_CAST: case E_ENTRY: case E_PERF:
-		cg_error(f->g, e->tok, "target variables are not supported yet");
+	case E_HIST:		/* only under print, foreach, [bucket] */
+	case E_TARGET: case E_CAST: case E_ENTRY: case E_PERF:	/* sema */
 		break;
 	}
+	assert(!"expression sema does not let through");
 	return is_str(e) ? want_s(f, dst) : want_r(f, dst);
 }
 

@@ -2,111 +2,24 @@
  * codegen/globals.c - globals and maps (with each statistic's histogram
  * and @variance shape), and the end probe that prints write-only globals.
  */
+#include <assert.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
-/* Find each statistic's histogram shape from its @hist_* uses. */
-static void scan_hist(struct gen *g, struct expr *e);
-
-static void scan_hist_stmt(struct gen *g, struct stmt *st)
+/* A statistic's histogram layout, as sema fixed it (sema.h). */
+static void hist_shape(struct gslot *gs, const struct expr *h)
 {
-	int i;
-
-	if (!st)
+	gs->hist_kind = h->hist_kind == HIST_LOG ? BT_HIST_LOG : BT_HIST_LINEAR;
+	if (gs->hist_kind != BT_HIST_LINEAR)
 		return;
-	scan_hist(g, st->expr);
-	scan_hist(g, st->init);
-	scan_hist(g, st->step);
-	scan_hist_stmt(g, st->then);
-	scan_hist_stmt(g, st->els);
-	scan_hist_stmt(g, st->body);
-	scan_hist_stmt(g, st->catch_body);
-	for (i = 0; i < st->nstmts; i++)
-		scan_hist_stmt(g, st->stmts[i]);
-	if (st->fe) {
-		scan_hist(g, st->fe->base);
-		scan_hist(g, st->fe->limit);
-		scan_hist_stmt(g, st->fe->body);
-	}
-}
-
-static void note_hist(struct gen *g, struct expr *e)
-{
-	struct symbol *sym = e->lhs ? e->lhs->sym : NULL;
-	struct gslot *gs;
-	int kind = e->hist_kind == HIST_LOG ? BT_HIST_LOG : BT_HIST_LINEAR;
-	int64_t a = 0, b = 0, c = 0;
-
-	if (!sym || sym->kind != SYM_GLOBAL)
-		return;
-	gs = &g->gslots[sym->index];
-	if (kind == BT_HIST_LINEAR) {
-		if (e->nargs < 3 || e->args[0]->kind != E_NUM ||
-		    e->args[1]->kind != E_NUM || e->args[2]->kind != E_NUM) {
-			cg_error(g, e->tok, "@hist_linear needs literal start, stop and interval");
-			return;
-		}
-		a = e->args[0]->num;
-		b = e->args[1]->num;
-		c = e->args[2]->num;
-		if (c <= 0) {
-			cg_error(g, e->tok, "histogram: interval cannot be zero");
-			return;
-		}
-		if (b <= a || (b - a) / c + 3 > 128) {
-			cg_error(g, e->tok, "histogram: Number of buckets must be between 1 and 126");
-			return;
-		}
-	}
-	if (gs->hist_kind && (gs->hist_kind != kind || gs->hist_start != a ||
-			      gs->hist_stop != b || gs->hist_interval != c)) {
-		cg_error(g, e->tok, "conflicting histogram types for one statistic");
-		return;
-	}
-	gs->hist_kind = kind;
-	gs->hist_start = a;
-	gs->hist_stop = b;
-	gs->hist_interval = c;
-}
-
-/* @variance needs Welford's state, kept only for the maps that use it. */
-static void note_variance(struct gen *g, struct expr *e)
-{
-	struct symbol *sym = e->lhs ? e->lhs->sym : NULL;
-	int shift = e->rhs ? (int)e->rhs->num : 0;
-	struct gslot *gs;
-
-	if (!sym || sym->kind != SYM_GLOBAL)
-		return;
-	if (shift < 0 || shift > 62) {
-		cg_error(g, e->tok, "@variance shift must be between 0 and 62");
-		return;
-	}
-	gs = &g->gslots[sym->index];
-	if (gs->variance && gs->variance != shift + 1) {
-		cg_error(g, e->tok, "conflicting @variance shifts for one statistic");
-		return;
-	}
-	gs->variance = shift + 1;
-}
-
-static void scan_hist(struct gen *g, struct expr *e)
-{
-	int i;
-
-	if (!e)
-		return;
-	if (e->kind == E_HIST)
-		note_hist(g, e);
-	if (e->kind == E_STAT && e->stat_op == STAT_VARIANCE)
-		note_variance(g, e);
-	scan_hist(g, e->lhs);
-	scan_hist(g, e->rhs);
-	scan_hist(g, e->cond);
-	for (i = 0; i < e->nargs; i++)
-		scan_hist(g, e->args[i]);
+	assert(h->nargs == 3 && h->args[0]->kind == E_NUM &&
+	       h->args[1]->kind == E_NUM && h->args[2]->kind == E_NUM &&
+	       h->args[2]->num > 0);
+	gs->hist_start = h->args[0]->num;
+	gs->hist_stop = h->args[1]->num;
+	gs->hist_interval = h->args[2]->num;
 }
 
 void gen_globals(struct gen *g)
@@ -115,15 +28,14 @@ void gen_globals(struct gen *g)
 	int i, k;
 
 	g->gslots = xcalloc(s->nglobals ? s->nglobals : 1, sizeof(*g->gslots));
-	for (i = 0; i < s->nfuncs; i++)
-		scan_hist_stmt(g, s->funcs[i]->body);
-	for (i = 0; i < s->nprobes; i++)
-		scan_hist_stmt(g, s->probes[i]->body);
 
 	for (i = 0; i < s->nglobals; i++) {
 		struct symbol *sym = s->globals[i];
 		struct gslot *gs = &g->gslots[sym->index];
 
+		if (sym->hist)
+			hist_shape(gs, sym->hist);
+		gs->variance = sym->var_shift;
 		if (sym->is_array || sym->type == TY_STATS) {
 			struct bt_map_decl m = { 0 };
 

@@ -2,6 +2,7 @@
  * codegen/stmt.c - statements, and the frame of each bytecode function:
  * locals to registers, the body, the declared register counts.
  */
+#include <assert.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,11 +340,7 @@ static void gen_try(struct fn *f, struct stmt *st)
 
 static void gen_jump_out(struct fn *f, struct stmt *st, int is_break)
 {
-	if (!f->loop) {
-		cg_error(f->g, st->tok, is_break ? "break outside a loop" :
-			 "continue outside a loop");
-		return;
-	}
+	assert(f->loop);	/* the parser allows break/continue only in loops */
 	/* leaving try blocks on the way pops their catch frames */
 	jump(f, is_break ? f->loop->brk : f->loop->cont, BT_OP_JMP,
 	     f->try_depth - f->loop->try_depth, 0, 0);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "diag.h"
+#include "util.h"
 
 /* ---- arena ---- */
 
@@ -98,12 +99,10 @@ void vec_push(struct compiler *cc, void *vecp, int *n, int *cap, void *item)
 
 /* ---- hash map ---- */
 
+/* util.h's hash_bytes(), the one hash function of userland/ */
 static unsigned hash_str(const char *s)
 {
-	unsigned h = 2166136261u;	/* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return (unsigned)hash_bytes(s, strlen(s));
 }
 
 void *hmap_get(const struct hmap *m, const char *key)
@@ -269,10 +268,25 @@ static void show_source(struct compiler *cc, const char *prefix,
 	fputs("^\n", cc->err);
 }
 
+/*
+ * A compiler without an error stream (compile_opts.quiet, or cc->err set
+ * to NULL for a while) counts its messages but prints none.
+ */
+static bool muted(struct compiler *cc, int *count)
+{
+	if (cc->err)
+		return false;
+	if (count)
+		(*count)++;
+	return true;
+}
+
 void diag_parse_error(struct compiler *cc, const struct token *tok,
 		      const char *fmt, ...)
 {
 	va_list ap;
+	if (muted(cc, &cc->nerrors))
+		return;
 	va_start(ap, fmt);
 	fputs("parse error: ", cc->err);
 	vfprintf(cc->err, fmt, ap);
@@ -287,6 +301,8 @@ void diag_pp_error(struct compiler *cc, const struct token *tok,
 		   const char *fmt, ...)
 {
 	va_list ap;
+	if (muted(cc, &cc->nerrors))
+		return;
 	va_start(ap, fmt);
 	fputs("parse error: ", cc->err);
 	vfprintf(cc->err, fmt, ap);
@@ -301,6 +317,8 @@ void diag_sema_error(struct compiler *cc, const struct token *tok,
 		     const char *fmt, ...)
 {
 	va_list ap;
+	if (muted(cc, &cc->nerrors))
+		return;
 	va_start(ap, fmt);
 	fputs("semantic error: ", cc->err);
 	vfprintf(cc->err, fmt, ap);
@@ -316,6 +334,8 @@ void diag_sema_error(struct compiler *cc, const struct token *tok,
 void diag_note(struct compiler *cc, const char *prefix,
 	       const struct token *tok)
 {
+	if (muted(cc, NULL))
+		return;
 	fprintf(cc->err, "%s%s\n", prefix ? prefix : "",
 		diag_token_desc(cc, tok));
 	show_source(cc, "        source: ", tok);
@@ -326,6 +346,8 @@ void diag_warning(struct compiler *cc, const struct token *tok,
 		  const char *fmt, ...)
 {
 	va_list ap;
+	if (muted(cc, &cc->nwarnings))
+		return;
 	va_start(ap, fmt);
 	fputs("WARNING: ", cc->err);
 	vfprintf(cc->err, fmt, ap);
@@ -340,6 +362,8 @@ void diag_warning(struct compiler *cc, const struct token *tok,
 void diag_plain_error(struct compiler *cc, const char *fmt, ...)
 {
 	va_list ap;
+	if (muted(cc, &cc->nerrors))
+		return;
 	va_start(ap, fmt);
 	fputs("error: ", cc->err);
 	vfprintf(cc->err, fmt, ap);

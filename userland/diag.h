@@ -1,6 +1,6 @@
 /*
- * diag.h - the front-end context: arena allocation, the source file table
- * and SystemTap-style error reporting.
+ * diag.h - the front end's arena allocation, the source file table and
+ * SystemTap-style error reporting (the context itself: compiler.h).
  *
  * Every message names a token and shows its source line with a caret:
  *
@@ -19,37 +19,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "ast.h"
-
-struct compile_opts;
-
-/* The front-end context; one per compilation.  Opaque outside the front
- * end except for the fields documented here. */
-struct compiler {
-	const struct compile_opts *opts;
-	FILE *err;			/* where diagnostics go */
-	struct script *script;
-
-	/* file table (script->files points here too) */
-	struct srcfile **files;
-	int nfiles, capfiles;
-
-	int nerrors;			/* errors reported so far */
-	int nwarnings;
-	int max_errors;			/* stop collecting after this many */
-
-	/* arena */
-	struct arena_chunk *chunks;
-
-	/* growth state of script->parsed / user_probes (parse.c) */
-	int cap_parsed, cap_user_probes;
-	/* the tapset search path (parse.c: tapset_dirs()) */
-	const char **tapset_dirs;
-	int ntapset_dirs;
-
-	/* private state of the other front-end files */
-	struct pp_state *pp;		/* preproc.c: macro tables, config */
-	struct tapset_index *tsidx;	/* sema.c: tapset name index */
-};
+#include "compiler.h"
 
 /* ---- arena ---- */
 

@@ -20,6 +20,7 @@
 #include "parse.h"
 #include "point_decl.h"
 #include "sema.h"
+#include "util.h"
 
 struct facts {
 	struct compiler *cc;
@@ -159,10 +160,8 @@ static uint32_t derive_maxnesting(const struct script *s)
 	struct depth D = { 0 };
 	int deepest = 0;
 
-	D.depth = calloc((size_t)s->nfuncs + 1, sizeof(int));
-	D.state = calloc((size_t)s->nfuncs + 1, sizeof(int));
-	if (!D.depth || !D.state)
-		abort();
+	D.depth = xcalloc((size_t)s->nfuncs + 1, sizeof(int));
+	D.state = xcalloc((size_t)s->nfuncs + 1, sizeof(int));
 	for (int i = 0; i < s->nprobes; i++) {
 		const struct probe *p = s->probes[i];
 

@@ -1,7 +1,8 @@
 /*
  * parse/decl.c - one file's top level: probe points (with their {a,b}
- * alternatives expanded), probes, aliases, functions and globals, and
- * parse_file() which lexes, preprocesses and parses one file.
+ * alternatives expanded), probes, aliases, functions and globals;
+ * parse_file(), which lexes, preprocesses and parses one file, and
+ * parse_script() (pass 1), which does so for the user script.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -459,4 +460,39 @@ struct stapfile *parse_file(struct compiler *cc, int file)
 		}
 	}
 	return result;
+}
+
+/* Pass 1: the user script (a file, or the text of -e). */
+struct script *parse_script(struct compiler *cc)
+{
+	const struct compile_opts *o = cc->opts;
+	struct script *s = cc_alloc(cc, sizeof(*s));
+	s->cc = cc;
+	cc->script = s;
+	s->files = cc->files;
+	s->nfiles = cc->nfiles;
+	int f;
+	if (o && o->script_file) {
+		f = cc_load_file(cc, o->script_file, false);
+		if (f < 0) {
+			diag_plain_error(cc, "cannot open script file '%s'",
+					 o->script_file);
+			return NULL;
+		}
+	} else {
+		const char *text = o && o->script_text ? o->script_text : "";
+		f = cc_add_file(cc, o && o->script_name ? o->script_name :
+				"<input>", text, strlen(text), false);
+	}
+	struct stapfile *sf = parse_file(cc, f);
+	if (!sf)
+		return NULL;
+	if (sf->ndecls == 0) {
+		if (cc->err)
+			fprintf(cc->err, "Input file '%s' is empty.\n", cc->files[f]->name);
+		cc->nerrors++;
+		return NULL;
+	}
+	s->nuser = s->nparsed;
+	return s;
 }

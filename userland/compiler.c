@@ -1,16 +1,14 @@
 /*
- * parse/parse.c - the front end's entry points: the compiler context,
- * the tapset search path, and parse_script() (pass 1) for the user files.
+ * compiler.c - the front-end context: creating and freeing it, and the
+ * tapset search path it computes once.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
-#include "lex.h"
+#include "compiler.h"
+#include "diag.h"
 #include "preproc.h"
-
-/* ---- context and entry points ---- */
 
 struct compiler *compiler_new(const struct compile_opts *opts)
 {
@@ -18,7 +16,8 @@ struct compiler *compiler_new(const struct compile_opts *opts)
 	struct compiler *cc = cc_alloc(&boot, sizeof(*cc));
 	cc->chunks = boot.chunks;
 	cc->opts = opts;
-	cc->err = opts && opts->err ? opts->err : stderr;
+	cc->err = opts && opts->quiet ? NULL :
+		  opts && opts->err ? opts->err : stderr;
 	cc->max_errors = opts && opts->max_errors ? opts->max_errors : 1;
 	return cc;
 }
@@ -89,37 +88,4 @@ const char *const *tapset_dirs(struct compiler *cc, int *n)
 	}
 	*n = cc->ntapset_dirs;
 	return cc->tapset_dirs ? cc->tapset_dirs : none;
-}
-
-struct script *parse_script(struct compiler *cc)
-{
-	const struct compile_opts *o = cc->opts;
-	struct script *s = cc_alloc(cc, sizeof(*s));
-	s->cc = cc;
-	cc->script = s;
-	s->files = cc->files;
-	s->nfiles = cc->nfiles;
-	int f;
-	if (o && o->script_file) {
-		f = cc_load_file(cc, o->script_file, false);
-		if (f < 0) {
-			diag_plain_error(cc, "cannot open script file '%s'",
-					 o->script_file);
-			return NULL;
-		}
-	} else {
-		const char *text = o && o->script_text ? o->script_text : "";
-		f = cc_add_file(cc, o && o->script_name ? o->script_name :
-				"<input>", text, strlen(text), false);
-	}
-	struct stapfile *sf = parse_file(cc, f);
-	if (!sf)
-		return NULL;
-	if (sf->ndecls == 0) {
-		fprintf(cc->err, "Input file '%s' is empty.\n", cc->files[f]->name);
-		cc->nerrors++;
-		return NULL;
-	}
-	s->nuser = s->nparsed;
-	return s;
 }

@@ -99,50 +99,42 @@ void vec_push(struct compiler *cc, void *vecp, int *n, int *cap, void *item)
 
 /* ---- hash map ---- */
 
-/* util.h's hash_bytes(), the one hash function of userland/ */
-static unsigned hash_str(const char *s)
+static void *arena_alloc(void *cc, size_t size)
 {
-	return (unsigned)hash_bytes(s, strlen(s));
+	return cc_alloc(cc, size);
 }
 
 void *hmap_get(const struct hmap *m, const char *key)
 {
-	if (!m->cap)
-		return NULL;
-	unsigned mask = (unsigned)m->cap - 1;
-	for (unsigned i = hash_str(key) & mask;; i = (i + 1) & mask) {
-		if (!m->keys[i])
-			return NULL;
-		if (!strcmp(m->keys[i], key))
-			return m->vals[i];
-	}
-}
+	uint64_t *v = strmap_find(&m->t, key, strlen(key));
 
-static void hmap_insert(struct hmap *m, const char *key, void *val)
-{
-	unsigned mask = (unsigned)m->cap - 1;
-	unsigned i = hash_str(key) & mask;
-	while (m->keys[i] && strcmp(m->keys[i], key))
-		i = (i + 1) & mask;
-	if (!m->keys[i])
-		m->n++;
-	m->keys[i] = key;
-	m->vals[i] = val;
+	return v ? (void *)(uintptr_t)*v : NULL;
 }
 
 void hmap_put(struct compiler *cc, struct hmap *m, const char *key, void *val)
 {
-	if ((m->n + 1) * 2 > m->cap) {
-		struct hmap old = *m;
-		m->cap = old.cap ? old.cap * 2 : 16;
-		m->n = 0;
-		m->keys = cc_alloc(cc, sizeof(*m->keys) * (size_t)m->cap);
-		m->vals = cc_alloc(cc, sizeof(*m->vals) * (size_t)m->cap);
-		for (int i = 0; i < old.cap; i++)
-			if (old.keys[i])
-				hmap_insert(m, old.keys[i], old.vals[i]);
-	}
-	hmap_insert(m, key, val);
+	m->t.alloc = arena_alloc;
+	m->t.ctx = cc;
+	strmap_set(&m->t, key, strlen(key), (uintptr_t)val);
+}
+
+struct each_ptr {
+	void (*fn)(void *val, void *arg);
+	void *arg;
+};
+
+static void each_ptr(uint64_t val, void *arg)
+{
+	struct each_ptr *e = arg;
+
+	e->fn((void *)(uintptr_t)val, e->arg);
+}
+
+void hmap_each(const struct hmap *m, void (*fn)(void *val, void *arg), void *arg)
+{
+	struct each_ptr e = { fn, arg };
+
+	strmap_each(&m->t, each_ptr, &e);
 }
 
 /* ---- files ---- */

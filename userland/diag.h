@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include "ast.h"
 #include "compiler.h"
+#include "util.h"
 
 /* ---- arena ---- */
 
@@ -37,16 +38,17 @@ char *cc_printf(struct compiler *cc, const char *fmt, ...)
 void vec_push(struct compiler *cc, void *vecp, int *n, int *cap, void *item);
 
 /*
- * String-keyed hash map (arena-backed, open addressing).  Keys are not
- * copied: they must live as long as the map (arena strings do).
+ * String-keyed map to pointers in the arena: util.h's strmap, arena kind.
+ * Keys are not copied: they must live as long as the map (arena strings
+ * do).  A zeroed hmap is empty.
  */
 struct hmap {
-	const char **keys;
-	void **vals;
-	int cap, n;
+	struct strmap t;
 };
 void *hmap_get(const struct hmap *m, const char *key);
 void hmap_put(struct compiler *cc, struct hmap *m, const char *key, void *val);
+/* Calls fn on every value, in no particular order. */
+void hmap_each(const struct hmap *m, void (*fn)(void *val, void *arg), void *arg);
 
 /* ---- files ---- */
 

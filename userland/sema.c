@@ -379,7 +379,7 @@ static void need_var(struct need *nd, const char *name)
 	if (!name || find_global(S, name, nd->file))
 		return;
 	struct tapset_index *ix = tapset_index(S);
-	if (ix->globals.n && load_files(S, hmap_get(&ix->globals, name)))
+	if (load_files(S, hmap_get(&ix->globals, name)))
 		nd->loaded = true;
 }
 
@@ -1716,11 +1716,14 @@ static void chain_overloads(struct funcset *fs)
 	}
 }
 
+static void chain_one(void *fs, void *arg)
+{
+	chain_overloads(fs);
+}
+
 static void chain_all(struct hmap *m)
 {
-	for (int i = 0; i < m->cap; i++)
-		if (m->keys[i])
-			chain_overloads(m->vals[i]);
+	hmap_each(m, chain_one, NULL);
 }
 
 /* ==== 5. dead local stores ==== */

@@ -160,33 +160,25 @@ int cc_load_file(struct compiler *cc, const char *path, bool is_tapset)
 	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	if (!fp)
 		return -1;
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		out_of_memory();
+	VEC(char) buf = { 0 };
 	for (;;) {
-		if (len == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				out_of_memory();
-		}
-		size_t got = fread(buf + len, 1, cap - len, fp);
+		VEC_RESERVE(buf, buf.n + 4096);
+		size_t got = fread(buf.a + buf.n, 1, buf.cap - buf.n, fp);
 		if (got == 0)
 			break;
-		len += got;
+		buf.n += got;
 	}
 	int bad = ferror(fp);
 	if (fp != stdin)
 		fclose(fp);
 	if (bad) {
-		free(buf);
+		VEC_FREE(buf);
 		errno = EIO;
 		return -1;
 	}
-	int idx = cc_add_file(cc, strcmp(path, "-") ? path : "<input>", buf,
-			      len, is_tapset);
-	free(buf);
+	int idx = cc_add_file(cc, strcmp(path, "-") ? path : "<input>", buf.a,
+			      buf.n, is_tapset);
+	VEC_FREE(buf);
 	return idx;
 }
 

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
@@ -16,7 +18,10 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
- * VEC(T): a growable array.  VEC_PUSH(v, x) appends; v.n, v.a[i].
+ * VEC(T): the growable array of userland/ (on the heap; a zeroed one is
+ * empty).  VEC_PUSH(v, x) appends; v.n, v.a[i].  The front end's pointer
+ * lists that live in the compiler's arena grow the same way through
+ * vec_push() (diag.h).
  */
 #define VEC(T) struct { T *a; size_t n, cap; }
 #define VEC_RESERVE(v, want) do {					\
@@ -31,6 +36,12 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define VEC_PUSH(v, x) do {						\
 	VEC_RESERVE(v, (v).n + 1);					\
 	(v).a[(v).n++] = (x);						\
+} while (0)
+/* Appends cnt elements from p; keeps room for one more (a terminator). */
+#define VEC_APPEND(v, p, cnt) do {					\
+	VEC_RESERVE(v, (v).n + (cnt) + 1);				\
+	memcpy((v).a + (v).n, (p), (cnt) * sizeof(*(v).a));		\
+	(v).n += (cnt);							\
 } while (0)
 #define VEC_FREE(v) do { free((v).a); (v).a = NULL; (v).n = (v).cap = 0; } while (0)
 

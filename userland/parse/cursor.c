@@ -143,26 +143,15 @@ struct expr *parse_string(struct parser *p)
 	e->str_len = t->str_len;
 	if (p_peek(p)->kind != TK_STRING)
 		return e;
-	size_t len = t->str_len, cap = len + 64;
-	char *buf = malloc(cap);
-	if (!buf)
-		abort();
-	memcpy(buf, t->str, len);
+	VEC(char) buf = { 0 };
+	VEC_APPEND(buf, t->str, t->str_len);
 	while (p_peek(p)->kind == TK_STRING) {
 		const struct token *u = p_next(p);
-		if (len + u->str_len + 1 > cap) {
-			cap = (len + u->str_len + 1) * 2;
-			char *nb = realloc(buf, cap);
-			if (!nb)
-				abort();
-			buf = nb;
-		}
-		memcpy(buf + len, u->str, u->str_len);
-		len += u->str_len;
+		VEC_APPEND(buf, u->str, u->str_len);
 	}
-	e->str = cc_strndup(p->cc, buf, len);
-	e->str_len = len;
-	free(buf);
+	e->str = cc_strndup(p->cc, buf.a, buf.n);
+	e->str_len = buf.n;
+	VEC_FREE(buf);
 	return e;
 }
 

@@ -45,30 +45,23 @@ static const char *parse_pp_name(struct parser *p, const struct token **first)
 	return s;
 }
 
-static void append_escaped(char **buf, size_t *len, size_t *cap,
-			   const char *s, size_t n);
-
 /* Printable form of a probe point: name("arg").name(5) */
 static const char *pp_text(struct parser *p, struct probe_point *pp)
 {
-	size_t len = 0, cap = 64;
-	char *buf = malloc(cap);
-	if (!buf)
-		abort();
-	buf[0] = 0;
+	VEC(char) buf = { 0 };
 	for (int i = 0; i < pp->ncomps; i++) {
 		struct pp_comp *c = &pp->comps[i];
 		if (i)
-			append_escaped(&buf, &len, &cap, ".", 1);
-		append_escaped(&buf, &len, &cap, c->name, strlen(c->name));
+			VEC_APPEND(buf, ".", 1);
+		VEC_APPEND(buf, c->name, strlen(c->name));
 		if (!c->arg)
 			continue;
 		if (c->arg->kind == E_NUM) {
 			char num[32];
 			snprintf(num, sizeof(num), "(%lld)", (long long)c->arg->num);
-			append_escaped(&buf, &len, &cap, num, strlen(num));
+			VEC_APPEND(buf, num, strlen(num));
 		} else {
-			append_escaped(&buf, &len, &cap, "(\"", 2);
+			VEC_APPEND(buf, "(\"", 2);
 			const char *s = c->arg->str;
 			for (size_t k = 0; k < c->arg->str_len; k++) {
 				char esc[8];
@@ -79,29 +72,15 @@ static const char *pp_text(struct parser *p, struct probe_point *pp)
 					snprintf(esc, sizeof(esc), "\\%03o", ch);
 				else
 					snprintf(esc, sizeof(esc), "%c", ch);
-				append_escaped(&buf, &len, &cap, esc, strlen(esc));
+				VEC_APPEND(buf, esc, strlen(esc));
 			}
-			append_escaped(&buf, &len, &cap, "\")", 2);
+			VEC_APPEND(buf, "\")", 2);
 		}
 	}
-	const char *r = cc_strndup(p->cc, buf, len);
-	free(buf);
+	VEC_RESERVE(buf, 1);
+	const char *r = cc_strndup(p->cc, buf.a, buf.n);
+	VEC_FREE(buf);
 	return r;
-}
-
-static void append_escaped(char **buf, size_t *len, size_t *cap,
-			   const char *s, size_t n)
-{
-	if (*len + n + 1 > *cap) {
-		*cap = (*len + n + 1) * 2;
-		char *nb = realloc(*buf, *cap);
-		if (!nb)
-			abort();
-		*buf = nb;
-	}
-	memcpy(*buf + *len, s, n);
-	*len += n;
-	(*buf)[*len] = 0;
 }
 
 /*

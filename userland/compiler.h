@@ -70,9 +70,9 @@ struct compiler {
 	/* arena */
 	struct arena_chunk *chunks;
 
-	/* growth state of script->parsed / user_probes (parse.c) */
+	/* growth state of script->parsed / user_probes (parse/decl.c) */
 	int cap_parsed, cap_user_probes;
-	/* the tapset search path (parse.c: tapset_dirs()) */
+	/* the tapset search path (compiler.c: tapset_dirs()) */
 	const char **tapset_dirs;
 	int ntapset_dirs;
 

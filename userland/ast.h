@@ -37,6 +37,7 @@ struct alias;
 struct compiler;		/* front-end context, parse.h */
 struct builtin_sig;		/* builtin table entry, see sema.h / builtins.h */
 struct target_ctx;		/* target.h */
+struct bt_probe_decl;		/* bytecode/bt_prog.h */
 
 /* ---- source positions and tokens ---- */
 
@@ -205,6 +206,10 @@ struct expr {
 
 	int height;		/* tree height; the parser bounds it so that
 				   recursive walkers cannot overflow the stack */
+
+	/* E_REGEX: rhs compiled by the VM's regex compiler (sema) */
+	const uint8_t *re_code;
+	size_t re_len;
 };
 
 /* ---- statements ---- */
@@ -313,6 +318,11 @@ struct symbol {
 	 * --no-global-var-display).
 	 */
 	bool autoprint;
+	/* statistics: the @hist_* that fixes the histogram layout (sema:
+	   every @hist_* on it has the same), and 1 + the @variance shift
+	   (sema/facts.c), 0 when neither is used */
+	const struct expr *hist;
+	int var_shift;
 
 	/* sema bookkeeping: where the type / arity was first inferred */
 	const struct token *type_tok;
@@ -351,10 +361,10 @@ struct func {
 	/* globals read / written, including through called functions */
 	struct symbol **reads, **writes;
 	int nreads, nwrites;
-	/* functions called directly (for call graph / MAXNESTING) */
+	/* functions called directly, every overload `next` may reach (the
+	   call graph: foreach checks, MAXNESTING) */
 	struct func **callees;
 	int ncallees;
-	bool recursive;			/* on a call cycle */
 };
 
 /* ---- probes ---- */
@@ -374,6 +384,10 @@ struct probe_point {
 	struct expr *cond;	/* if (cond): arming condition, or NULL */
 	const struct token *tok;	/* first token */
 	const char *text;	/* printable "timer.ms(100)" (built by parser) */
+	/* the VM's declaration of this point and the symbol it names
+	   (sema/facts.c); decl NULL: not supported (only on optional points) */
+	const struct bt_probe_decl *decl;
+	const char *symbol;
 };
 
 /*
@@ -400,9 +414,9 @@ struct probe {
 	/* what $name / $$parms mean here (target.h); NULL: no context */
 	struct target_ctx *target;
 
-	/* globals read / written, including through called functions */
-	struct symbol **reads, **writes;
-	int nreads, nwrites;
+	/* functions called directly (the call graph, as func->callees) */
+	struct func **callees;
+	int ncallees;
 };
 
 /* probe NAME = PP { prologue }  /  += PP { epilogue }  /  = PP { pro }, { epi } */
@@ -465,6 +479,8 @@ struct script {
 	int nfuncs;
 	struct probe **probes;		/* derived probes */
 	int nprobes;
+	uint32_t auto_maxnesting;	/* MAXNESTING derived from the call
+					   graph as SystemTap does (sema/facts.c) */
 
 	struct compiler *cc;		/* owning context (arena, options) */
 };

@@ -284,11 +284,7 @@ static int nindexes;
 
 static uint64_t hash_name(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
+	return hash_bytes(s, strlen(s));
 }
 
 static struct name_index *index_of(const struct btf *b)

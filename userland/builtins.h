@@ -20,7 +20,7 @@ enum builtin_special {
 	BS_PRINT_CHAR,		/* print_char(c): printf("%c", c) */
 };
 
-/* Field order matters: builtins_table.c initialises the first six. */
+/* Field order matters: builtins.c initialises its tables by position. */
 struct builtin_sig {
 	const char *name;
 	int nargs;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "diag.h"
+#include "util.h"
 
 /* ---- arena ---- */
 
@@ -98,52 +99,42 @@ void vec_push(struct compiler *cc, void *vecp, int *n, int *cap, void *item)
 
 /* ---- hash map ---- */
 
-static unsigned hash_str(const char *s)
+static void *arena_alloc(void *cc, size_t size)
 {
-	unsigned h = 2166136261u;	/* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return cc_alloc(cc, size);
 }
 
 void *hmap_get(const struct hmap *m, const char *key)
 {
-	if (!m->cap)
-		return NULL;
-	unsigned mask = (unsigned)m->cap - 1;
-	for (unsigned i = hash_str(key) & mask;; i = (i + 1) & mask) {
-		if (!m->keys[i])
-			return NULL;
-		if (!strcmp(m->keys[i], key))
-			return m->vals[i];
-	}
-}
+	uint64_t *v = strmap_find(&m->t, key, strlen(key));
 
-static void hmap_insert(struct hmap *m, const char *key, void *val)
-{
-	unsigned mask = (unsigned)m->cap - 1;
-	unsigned i = hash_str(key) & mask;
-	while (m->keys[i] && strcmp(m->keys[i], key))
-		i = (i + 1) & mask;
-	if (!m->keys[i])
-		m->n++;
-	m->keys[i] = key;
-	m->vals[i] = val;
+	return v ? (void *)(uintptr_t)*v : NULL;
 }
 
 void hmap_put(struct compiler *cc, struct hmap *m, const char *key, void *val)
 {
-	if ((m->n + 1) * 2 > m->cap) {
-		struct hmap old = *m;
-		m->cap = old.cap ? old.cap * 2 : 16;
-		m->n = 0;
-		m->keys = cc_alloc(cc, sizeof(*m->keys) * (size_t)m->cap);
-		m->vals = cc_alloc(cc, sizeof(*m->vals) * (size_t)m->cap);
-		for (int i = 0; i < old.cap; i++)
-			if (old.keys[i])
-				hmap_insert(m, old.keys[i], old.vals[i]);
-	}
-	hmap_insert(m, key, val);
+	m->t.alloc = arena_alloc;
+	m->t.ctx = cc;
+	strmap_set(&m->t, key, strlen(key), (uintptr_t)val);
+}
+
+struct each_ptr {
+	void (*fn)(void *val, void *arg);
+	void *arg;
+};
+
+static void each_ptr(uint64_t val, void *arg)
+{
+	struct each_ptr *e = arg;
+
+	e->fn((void *)(uintptr_t)val, e->arg);
+}
+
+void hmap_each(const struct hmap *m, void (*fn)(void *val, void *arg), void *arg)
+{
+	struct each_ptr e = { fn, arg };
+
+	strmap_each(&m->t, each_ptr, &e);
 }
 
 /* ---- files ---- */
@@ -169,33 +160,25 @@ int cc_load_file(struct compiler *cc, const char *path, bool is_tapset)
 	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	if (!fp)
 		return -1;
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-	if (!buf)
-		out_of_memory();
+	VEC(char) buf = { 0 };
 	for (;;) {
-		if (len == cap) {
-			cap *= 2;
-			buf = realloc(buf, cap);
-			if (!buf)
-				out_of_memory();
-		}
-		size_t got = fread(buf + len, 1, cap - len, fp);
+		VEC_RESERVE(buf, buf.n + 4096);
+		size_t got = fread(buf.a + buf.n, 1, buf.cap - buf.n, fp);
 		if (got == 0)
 			break;
-		len += got;
+		buf.n += got;
 	}
 	int bad = ferror(fp);
 	if (fp != stdin)
 		fclose(fp);
 	if (bad) {
-		free(buf);
+		VEC_FREE(buf);
 		errno = EIO;
 		return -1;
 	}
-	int idx = cc_add_file(cc, strcmp(path, "-") ? path : "<input>", buf,
-			      len, is_tapset);
-	free(buf);
+	int idx = cc_add_file(cc, strcmp(path, "-") ? path : "<input>", buf.a,
+			      buf.n, is_tapset);
+	VEC_FREE(buf);
 	return idx;
 }
 
@@ -269,10 +252,25 @@ static void show_source(struct compiler *cc, const char *prefix,
 	fputs("^\n", cc->err);
 }
 
+/*
+ * A compiler without an error stream (compile_opts.quiet, or cc->err set
+ * to NULL for a while) counts its messages but prints none.
+ */
+static bool muted(struct compiler *cc, int *count)
+{
+	if (cc->err)
+		return false;
+	if (count)
+		(*count)++;
+	return true;
+}
+
 void diag_parse_error(struct compiler *cc, const struct token *tok,
 		      const char *fmt, ...)
 {
 	va_list ap;
+	if (muted(cc, &cc->nerrors))
+		return;
 	va_start(ap, fmt);
 	fputs("parse error: ", cc->err);
 	vfprintf(cc->err, fmt, ap);
@@ -287,6 +285,8 @@ void diag_pp_error(struct compiler *cc, const struct token *tok,
 		   const char *fmt, ...)
 {
 	va_list ap;
+	if (muted(cc, &cc->nerrors))
+		return;
 	va_start(ap, fmt);
 	fputs("parse error: ", cc->err);
 	vfprintf(cc->err, fmt, ap);
@@ -301,6 +301,8 @@ void diag_sema_error(struct compiler *cc, const struct token *tok,
 		     const char *fmt, ...)
 {
 	va_list ap;
+	if (muted(cc, &cc->nerrors))
+		return;
 	va_start(ap, fmt);
 	fputs("semantic error: ", cc->err);
 	vfprintf(cc->err, fmt, ap);
@@ -316,6 +318,8 @@ void diag_sema_error(struct compiler *cc, const struct token *tok,
 void diag_note(struct compiler *cc, const char *prefix,
 	       const struct token *tok)
 {
+	if (muted(cc, NULL))
+		return;
 	fprintf(cc->err, "%s%s\n", prefix ? prefix : "",
 		diag_token_desc(cc, tok));
 	show_source(cc, "        source: ", tok);
@@ -326,6 +330,8 @@ void diag_warning(struct compiler *cc, const struct token *tok,
 		  const char *fmt, ...)
 {
 	va_list ap;
+	if (muted(cc, &cc->nwarnings))
+		return;
 	va_start(ap, fmt);
 	fputs("WARNING: ", cc->err);
 	vfprintf(cc->err, fmt, ap);
@@ -340,6 +346,8 @@ void diag_warning(struct compiler *cc, const struct token *tok,
 void diag_plain_error(struct compiler *cc, const char *fmt, ...)
 {
 	va_list ap;
+	if (muted(cc, &cc->nerrors))
+		return;
 	va_start(ap, fmt);
 	fputs("error: ", cc->err);
 	vfprintf(cc->err, fmt, ap);

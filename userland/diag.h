@@ -1,6 +1,6 @@
 /*
- * diag.h - the front-end context: arena allocation, the source file table
- * and SystemTap-style error reporting.
+ * diag.h - the front end's arena allocation, the source file table and
+ * SystemTap-style error reporting (the context itself: compiler.h).
  *
  * Every message names a token and shows its source line with a caret:
  *
@@ -19,37 +19,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include "ast.h"
-
-struct compile_opts;
-
-/* The front-end context; one per compilation.  Opaque outside the front
- * end except for the fields documented here. */
-struct compiler {
-	const struct compile_opts *opts;
-	FILE *err;			/* where diagnostics go */
-	struct script *script;
-
-	/* file table (script->files points here too) */
-	struct srcfile **files;
-	int nfiles, capfiles;
-
-	int nerrors;			/* errors reported so far */
-	int nwarnings;
-	int max_errors;			/* stop collecting after this many */
-
-	/* arena */
-	struct arena_chunk *chunks;
-
-	/* growth state of script->parsed / user_probes (parse.c) */
-	int cap_parsed, cap_user_probes;
-	/* the tapset search path (parse.c: tapset_dirs()) */
-	const char **tapset_dirs;
-	int ntapset_dirs;
-
-	/* private state of the other front-end files */
-	struct pp_state *pp;		/* preproc.c: macro tables, config */
-	struct tapset_index *tsidx;	/* sema.c: tapset name index */
-};
+#include "compiler.h"
+#include "util.h"
 
 /* ---- arena ---- */
 
@@ -67,16 +38,17 @@ char *cc_printf(struct compiler *cc, const char *fmt, ...)
 void vec_push(struct compiler *cc, void *vecp, int *n, int *cap, void *item);
 
 /*
- * String-keyed hash map (arena-backed, open addressing).  Keys are not
- * copied: they must live as long as the map (arena strings do).
+ * String-keyed map to pointers in the arena: util.h's strmap, arena kind.
+ * Keys are not copied: they must live as long as the map (arena strings
+ * do).  A zeroed hmap is empty.
  */
 struct hmap {
-	const char **keys;
-	void **vals;
-	int cap, n;
+	struct strmap t;
 };
 void *hmap_get(const struct hmap *m, const char *key);
 void hmap_put(struct compiler *cc, struct hmap *m, const char *key, void *val);
+/* Calls fn on every value, in no particular order. */
+void hmap_each(const struct hmap *m, void (*fn)(void *val, void *arg), void *arg);
 
 /* ---- files ---- */
 

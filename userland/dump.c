@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dump.h"
+#include "util.h"
 #include "sema.h"
 
 const char *type_name(enum type t)
@@ -508,23 +509,15 @@ static void dump_var_type(FILE *out, const struct symbol *v)
 
 /* Collects the builtins used by live code, for the functions list. */
 struct builtin_set {
-	const struct builtin_sig **v;
-	int n, cap;
+	VEC(const struct builtin_sig *) v;
 };
 
 static void add_builtin(struct builtin_set *bs, const struct builtin_sig *b)
 {
-	for (int i = 0; i < bs->n; i++)
-		if (bs->v[i] == b)
+	for (size_t i = 0; i < bs->v.n; i++)
+		if (bs->v.a[i] == b)
 			return;
-	if (bs->n == bs->cap) {
-		bs->cap = bs->cap ? bs->cap * 2 : 16;
-		const struct builtin_sig **nv = realloc(bs->v, sizeof(*nv) * (size_t)bs->cap);
-		if (!nv)
-			abort();
-		bs->v = nv;
-	}
-	bs->v[bs->n++] = b;
+	VEC_PUSH(bs->v, b);
 }
 
 static bool note_builtin(struct expr *e, void *arg)
@@ -605,7 +598,7 @@ void dump_resolved(FILE *out, const struct script *s)
 		for (int k = 0; k < s->probes[i]->npoints; k++)
 			ast_walk_expr(s->probes[i]->points[k]->cond, note_builtin, &bs);
 	}
-	int nl = s->nfuncs + bs.n;
+	int nl = s->nfuncs + (int)bs.v.n;
 	if (nl) {
 		struct fline *lines = calloc((size_t)nl, sizeof(*lines));
 		if (!lines)
@@ -613,9 +606,9 @@ void dump_resolved(FILE *out, const struct script *s)
 		for (int i = 0; i < s->nfuncs; i++)
 			lines[i] = (struct fline){ s->funcs[i]->name,
 						   func_line(s->funcs[i]) };
-		for (int i = 0; i < bs.n; i++)
-			lines[s->nfuncs + i] = (struct fline){ bs.v[i]->name,
-							       builtin_line(bs.v[i]) };
+		for (int i = 0; i < (int)bs.v.n; i++)
+			lines[s->nfuncs + i] = (struct fline){ bs.v.a[i]->name,
+							       builtin_line(bs.v.a[i]) };
 		qsort(lines, (size_t)nl, sizeof(*lines), fline_cmp);
 		fputs("# functions\n", out);
 		for (int i = 0; i < nl; i++) {
@@ -624,7 +617,7 @@ void dump_resolved(FILE *out, const struct script *s)
 		}
 		free(lines);
 	}
-	free(bs.v);
+	VEC_FREE(bs.v);
 	if (s->nprobes) {
 		fputs("# probes\n", out);
 		for (int i = 0; i < s->nprobes; i++) {

@@ -22,51 +22,11 @@
 
 #include <stdio.h>
 #include "ast.h"
+#include "compiler.h"
 #include "diag.h"
 
-struct compile_opts {
-	/* the script: a file ("-" = stdin), or text given with -e */
-	const char *script_file;
-	const char *script_text;	/* used when script_file is NULL */
-	const char *script_name;	/* name for script_text, default
-					   "<input>" */
+/* struct compile_opts, compiler_new() and compiler_free(): compiler.h */
 
-	/* script arguments: $1..$N / @1..@N */
-	char *const *args;
-	int nargs;
-
-	/*
-	 * Tapset directories, searched in this order: the -I dirs, then
-	 * $BYTETAP_TAPSETS, then <exe dir>/../tapsets.  Set no_tapsets to
-	 * use none (unit tests); tapset_default overrides the last one.
-	 */
-	const char *const *include_dirs;
-	int ninclude_dirs;
-	const char *tapset_default;
-	bool no_tapsets;
-
-	/* %( %) conditions; NULL means "this machine" */
-	const char *kernel_release;	/* kernel_vr, kernel_v, CONFIG_* */
-	const char *arch;		/* "x86_64", "arm64", ... */
-	const char *runtime;		/* "kernel" (default) or "user" */
-	const char *privilege;		/* "stapdev" (default), "stapusr" .. */
-	bool guru;			/* -g */
-
-	bool unoptimized;		/* -u: keep unused functions/globals */
-	bool no_warnings;		/* -w */
-	bool listing;			/* -l/-L: every alias as written (no
-					   syscall.* shortcut) */
-	FILE *err;			/* diagnostics; NULL = stderr */
-	int max_errors;			/* 0 = default (stop early) */
-};
-
-struct compiler *compiler_new(const struct compile_opts *opts);
-void compiler_free(struct compiler *cc);
-
-/*
- * Pass 1: reads, preprocesses and parses the user script.  Returns NULL
- * after printing errors.  The returned script belongs to cc.
- */
 struct script *parse_script(struct compiler *cc);
 
 /*
@@ -83,9 +43,6 @@ struct stapfile *parse_file(struct compiler *cc, int file);
  */
 int parse_format_args(const char *fmt, char *types, int max, bool *ok,
 		      const char **msg);
-
-/* The tapset search path (see compile_opts), computed once. */
-const char *const *tapset_dirs(struct compiler *cc, int *n);
 
 /*
  * Limits that keep every recursive walker (parser, sema, dump, codegen)

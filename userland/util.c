@@ -111,36 +111,45 @@ static struct strmap_slot *find_slot(const struct strmap *m, const void *key,
 	}
 }
 
-int strmap_get(const struct strmap *m, const void *key, size_t len, uint32_t *val)
+uint64_t *strmap_find(const struct strmap *m, const void *key, size_t len)
 {
 	struct strmap_slot *s;
 
 	if (!m->cap)
-		return 0;
+		return NULL;
 	s = find_slot(m, key, len, hash_bytes(key, len));
-	if (!s->key)
+	return s->key ? &s->val : NULL;
+}
+
+int strmap_get(const struct strmap *m, const void *key, size_t len, uint32_t *val)
+{
+	uint64_t *v = strmap_find(m, key, len);
+
+	if (!v)
 		return 0;
-	*val = s->val;
+	*val = (uint32_t)*v;
 	return 1;
 }
 
 static void grow(struct strmap *m)
 {
 	struct strmap old = *m;
-	size_t i;
+	size_t i, size;
 
 	m->cap = old.cap ? old.cap * 2 : 64;
-	m->slots = xcalloc(m->cap, sizeof(*m->slots));
+	size = m->cap * sizeof(*m->slots);
+	m->slots = m->alloc ? m->alloc(m->ctx, size) : xcalloc(m->cap, sizeof(*m->slots));
 	for (i = 0; i < old.cap; i++) {
 		struct strmap_slot *o = &old.slots[i];
 
 		if (o->key)
 			*find_slot(m, o->key, o->len, o->hash) = *o;
 	}
-	free(old.slots);
+	if (!m->alloc)
+		free(old.slots);
 }
 
-void strmap_put(struct strmap *m, const void *key, size_t len, uint32_t val)
+void strmap_set(struct strmap *m, const void *key, size_t len, uint64_t val)
 {
 	uint64_t h = hash_bytes(key, len);
 	struct strmap_slot *s;
@@ -149,7 +158,7 @@ void strmap_put(struct strmap *m, const void *key, size_t len, uint32_t val)
 		grow(m);
 	s = find_slot(m, key, len, h);
 	if (!s->key) {
-		s->key = xstrndup(key, len);
+		s->key = m->alloc ? key : xstrndup(key, len);
 		s->len = len;
 		s->hash = h;
 		m->n++;
@@ -157,12 +166,29 @@ void strmap_put(struct strmap *m, const void *key, size_t len, uint32_t val)
 	s->val = val;
 }
 
-void strmap_free(struct strmap *m)
+void strmap_put(struct strmap *m, const void *key, size_t len, uint32_t val)
+{
+	strmap_set(m, key, len, val);
+}
+
+void strmap_each(const struct strmap *m, void (*fn)(uint64_t val, void *arg),
+		 void *arg)
 {
 	size_t i;
 
 	for (i = 0; i < m->cap; i++)
-		free(m->slots[i].key);
+		if (m->slots[i].key)
+			fn(m->slots[i].val, arg);
+}
+
+void strmap_free(struct strmap *m)
+{
+	size_t i;
+
+	if (m->alloc)
+		return;
+	for (i = 0; i < m->cap; i++)
+		free((char *)m->slots[i].key);
 	free(m->slots);
 	m->slots = NULL;
 	m->cap = m->n = 0;

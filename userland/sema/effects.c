@@ -190,12 +190,12 @@ void compute_rw(struct sema *S)
 
 		ast_visit_stmt(f->body, &v);
 	}
-	struct func ***pcallees = cc_alloc(S->cc, sizeof(*pcallees) * (size_t)(s->nprobes + 1));
-	int *npcallees = cc_alloc(S->cc, sizeof(int) * (size_t)(s->nprobes + 1));
 	for (int i = 0; i < s->nprobes; i++) {
 		struct probe *p = s->probes[i];
-		struct rw rw = { S, unit++, &p->reads, &p->writes, &p->nreads,
-				 &p->nwrites, 0, 0, &pcallees[i], &npcallees[i], 0, NULL };
+		struct symbol **reads = NULL, **writes = NULL;
+		int nreads = 0, nwrites = 0;	/* only is_read/is_written */
+		struct rw rw = { S, unit++, &reads, &writes, &nreads,
+				 &nwrites, 0, 0, &p->callees, &p->ncallees, 0, NULL };
 		struct ast_visitor v = { .expr_pre = rw_expr, .stmt_pre = rw_stmt,
 					 .arg = &rw };
 
@@ -215,17 +215,9 @@ void compute_rw(struct sema *S)
 	if (!fr || !fw || !nfr || !nfw)
 		abort();
 	int st = 1;
-	for (int i = 0; i < s->nprobes; i++) {
-		struct probe *p = s->probes[i];
-		int n = reach(S, pcallees[i], npcallees[i], seen, st++, out);
-		union_sets(S, unit++, out, n, &p->reads, &p->nreads, &p->writes,
-			   &p->nwrites);
-	}
 	for (int i = 0; i < s->nfuncs; i++) {
 		struct func *f = s->funcs[i];
-		int n = reach(S, f->callees, f->ncallees, seen, st, out);
-		f->recursive = seen[f->index] == st;
-		st++;
+		int n = reach(S, f->callees, f->ncallees, seen, st++, out);
 		fr[i] = f->reads;
 		fw[i] = f->writes;
 		nfr[i] = f->nreads;

@@ -59,7 +59,6 @@ struct sema {
 	struct func *cur_func;
 
 	/* type inference */
-	struct hmap hists;		/* "%p" of a stats symbol -> E_HIST */
 	bool *func_pure;		/* by func->index: no side effects */
 	bool changed;
 	int stamp;

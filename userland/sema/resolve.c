@@ -213,16 +213,23 @@ static void no_wildcards(struct sema *S, struct expr *e)
 }
 
 /* Regexes are compiled by the VM's compiler already here, so a bad one
-   is a pass-2 error like in stap. */
-static void check_regex(struct sema *S, const struct expr *re)
+   is a pass-2 error like in stap; codegen takes the code from e. */
+static void check_regex(struct sema *S, struct expr *e)
 {
 	enum { CAP = 64 * 1024 };
+	const struct expr *re = e->rhs;
 	void *buf = malloc(CAP);
 	if (!buf)
 		abort();
 	size_t size;
 	struct bt_regex_error err = { .offset = -1 };
 	int rc = bt_regex_compile(re->str, re->str_len, buf, CAP, &size, &err);
+	if (rc == 0) {
+		uint8_t *code = cc_alloc(S->cc, size ? size : 1);
+		memcpy(code, buf, size);
+		e->re_code = code;
+		e->re_len = size;
+	}
 	free(buf);
 	if (rc == 0)
 		return;
@@ -283,7 +290,7 @@ static void res_expr(struct sema *S, struct expr *e)
 		return;
 	case E_REGEX:
 		res_expr(S, e->lhs);
-		check_regex(S, e->rhs);
+		check_regex(S, e);
 		return;
 	case E_DEFINED: {
 		/* 1 if the target expression resolves here, as in stap */

@@ -128,10 +128,13 @@ static void chain_overloads(struct funcset *fs)
 	}
 }
 
+static void chain_one(void *fs, void *arg)
+{
+	chain_overloads(fs);
+}
+
 void chain_all(struct hmap *m)
 {
-	for (int i = 0; i < m->cap; i++)
-		if (m->keys[i])
-			chain_overloads(m->vals[i]);
+	hmap_each(m, chain_one, NULL);
 }
 

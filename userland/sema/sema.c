@@ -93,7 +93,7 @@ int sema_check(struct script *s)
 		compute_rw(S);
 		check_foreach(S);
 		finish_globals(S, keep_all);
-		rc = 0;
+		rc = sema_facts(s);
 	}
 	free(S);
 	return rc;

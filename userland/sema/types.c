@@ -94,12 +94,9 @@ static void ty_hist(struct sema *S, struct expr *h)
 	/* one aggregate keeps one histogram layout */
 	struct symbol *v = h->lhs->sym;
 	if (v) {
-		char key[32];
-		snprintf(key, sizeof(key), "%p", (void *)v);
-		const struct expr *first = hmap_get(&S->hists, key);
-		if (!first)
-			hmap_put(S->cc, &S->hists, cc_strdup(S->cc, key), h);
-		else if (!same_hist(first, h))
+		if (!v->hist)
+			v->hist = h;
+		else if (!same_hist(v->hist, h))
 			sema_fail(S, h->tok, "multiple histogram types declared on"
 			     " '%s'", v->name);
 	}

@@ -36,8 +36,8 @@ UNIT_BIN_SAN := $(UNIT_SRC:selftests/unit/%.c=build/unit-asan/%)
 KDIR ?= $(shell for d in /lib/modules/$$(uname -r)/build $$(ls -d /lib/modules/*/build 2>/dev/null | sort -V -r); do \
 	  [ -f $$d/Makefile ] && { echo $$d; break; }; done)
 
-.PHONY: all user module asan check unit clean
-all: user module
+.PHONY: all user freestanding module asan check unit clean
+all: user freestanding module
 
 user: bin/bytetap
 
@@ -66,14 +66,17 @@ build/unit-asan/%: selftests/unit/%.c $(USER_OBJ_SAN) $(CORE_OBJ_SAN)
 	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) $(CPPFLAGS_ALL) -o $@ $^ $(LDLIBS)
 
 # VM-core tests (vm_*, verify_*, load_*) run on a test host that records
-# output, instead of the user runtime's host.
+# output, instead of the user runtime's host.  Besides the core they link
+# the program builder and the user-space halves the test host needs: the
+# regex compiler and the histogram text.
+VM_UNIT_USER := progbuild util regex_compile hist_render
 VM_UNIT     := $(filter build/unit/vm_% build/unit/verify_% build/unit/load_%,$(UNIT_BIN))
 VM_UNIT_SAN := $(filter build/unit-asan/vm_% build/unit-asan/verify_% build/unit-asan/load_%,$(UNIT_BIN_SAN))
-$(VM_UNIT): build/unit/%: selftests/unit/%.c selftests/unit/test_host.c $(OBJ_DIR)/userland/progbuild.o $(OBJ_DIR)/userland/util.o $(CORE_OBJ)
+$(VM_UNIT): build/unit/%: selftests/unit/%.c selftests/unit/test_host.c $(VM_UNIT_USER:%=$(OBJ_DIR)/userland/%.o) $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(CFLAGS) $(WARN) $(CPPFLAGS_ALL) -o $@ $^
 
-$(VM_UNIT_SAN): build/unit-asan/%: selftests/unit/%.c selftests/unit/test_host.c $(ASAN_DIR)/userland/progbuild.o $(ASAN_DIR)/userland/util.o $(CORE_OBJ_SAN)
+$(VM_UNIT_SAN): build/unit-asan/%: selftests/unit/%.c selftests/unit/test_host.c $(VM_UNIT_USER:%=$(ASAN_DIR)/userland/%.o) $(CORE_OBJ_SAN)
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(CFLAGS) $(SAN) $(WARN) $(CPPFLAGS_ALL) -o $@ $^
 
@@ -81,6 +84,36 @@ $(VM_UNIT_SAN): build/unit-asan/%: selftests/unit/%.c selftests/unit/test_host.c
 # (selftests/fuzz/gen.c, reason.c) and, to show a program by its seed, the disassembler.
 build/unit/vm_survives_generated_programs: selftests/fuzz/gen.c selftests/fuzz/reason.c $(OBJ_DIR)/userland/disasm.o
 build/unit-asan/vm_survives_generated_programs: selftests/fuzz/gen.c selftests/fuzz/reason.c $(ASAN_DIR)/userland/disasm.o
+
+# The core's boundary (bytecode/README.md), checked by every `make`, with
+# or without kernel headers: each bytecode/*.c compiles freestanding, with
+# no header but the core's own and the compiler's (stddef.h, stdint.h,
+# stdbool.h, stdarg.h), and the objects need nothing from outside but the
+# host interface (bt_host_*(), bt_host.h) and the mem*() functions a C
+# compiler may call (the kernel has them).  User-only code belongs in
+# userland/.
+FS_DIR    := build/freestanding
+FS_OBJ    := $(CORE_SRC:bytecode/%.c=$(FS_DIR)/%.o)
+FS_CFLAGS := -std=gnu11 -O2 -ffreestanding -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	     -Ibytecode $(WARN) -Werror=implicit-function-declaration
+FS_EXTERN := ^(bt_host_[a-z_]+|memcpy|memmove|memset|memcmp)$$
+
+freestanding: build/freestanding.stamp
+
+$(FS_DIR)/%.o: bytecode/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(FS_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/freestanding.stamp: $(FS_OBJ)
+	@nm --defined-only $(FS_OBJ) | awk 'NF == 3 { print $$3 }' | sort -u >$@.defined
+	@bad=$$(nm -u $(FS_OBJ) | awk 'NF == 2 { print $$2 }' | sort -u | \
+		grep -vxF -f $@.defined | grep -vE '$(FS_EXTERN)'); \
+	rm -f $@.defined; \
+	if [ -n "$$bad" ]; then \
+	  echo "bytetap: bytecode/ is built into the kernel module and must be freestanding (bytecode/README.md), but it needs:" $$bad >&2; \
+	  exit 1; \
+	fi
+	@touch $@
 
 asan: bin/bytetap-asan $(UNIT_BIN_SAN)
 

@@ -24,7 +24,7 @@
 #include "progbuild.h"
 #include "util.h"
 #include "bt_builtin.h"
-#include "bt_regex.h"
+#include "regex_compile.h"
 #include "bt_verify.h"
 
 /* Where each global lives in the program. */

@@ -17,7 +17,7 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include "bt_regex.h"
+#include "regex_compile.h"
 #include "dump.h"
 #include "lex.h"
 #include "parse.h"

@@ -29,6 +29,7 @@
 #include <linux/wait.h>
 
 #include "bt_ioctl.h"
+#include "bt_policy.h"
 #include "bt_prog.h"
 #include "bt_vm.h"
 

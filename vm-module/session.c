@@ -12,7 +12,6 @@
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
-#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <linux/sched/signal.h>
@@ -975,35 +974,23 @@ int btk_ioc_attach(struct btk_sess *s, struct bt_ioc_attach *arg)
 /* START / STOP                                                       */
 /* ------------------------------------------------------------------ */
 
-static int seq_cmp(const void *a, const void *b, const void *priv)
-{
-	const struct bt_prog *p = priv;
-	u32 x = *(const u32 *)a, y = *(const u32 *)b;
-	s64 sx = p->probes[x].seq, sy = p->probes[y].seq;
-
-	if (sx != sy)
-		return sx < sy ? -1 : 1;
-	return x < y ? -1 : x > y;
-}
-
-/* Run every probe of one kind in (N, script) order, in process context. */
-static void run_kind(struct btk_sess *s, u16 kind, bool stop_on_exit)
+/*
+ * Run every probe of one kind in the core's order (bt_policy.h), in
+ * process context.
+ */
+static void run_kind(struct btk_sess *s, u16 kind)
 {
 	const struct bt_prog *p = &s->prog;
-	u32 *idx, n = 0, i;
+	u32 *idx, n, i;
 
 	idx = kvmalloc_array(p->nprobes + 1, sizeof(*idx), BTK_GFP);
 	if (!idx)
 		return;
-	for (i = 0; i < p->nprobes; i++)
-		if (p->probes[i].kind == kind)
-			idx[n++] = i;
-	sort_r(idx, n, sizeof(*idx), seq_cmp, NULL, (void *)p);
+	n = bt_probe_order(p, kind, idx);
 	for (i = 0; i < n; i++) {
-		if (READ_ONCE(s->aborted))
-			break;
-		if (stop_on_exit && (READ_ONCE(s->exit_requested) ||
-				     READ_ONCE(s->error_state)))
+		if (!bt_phase_goes_on(kind, READ_ONCE(s->exit_requested),
+				      READ_ONCE(s->error_state),
+				      READ_ONCE(s->aborted)))
 			break;
 		btk_run_process(s, idx[i]);
 		cond_resched();
@@ -1036,7 +1023,7 @@ int btk_ioc_start(struct btk_sess *s, struct bt_ioc_start *arg)
 	/* readers are woken while the begin probes print */
 	WRITE_ONCE(s->wake_timer_on, true);
 	mod_timer(&s->wake_timer, jiffies + 1);
-	run_kind(s, BT_PROBE_BEGIN, true);
+	run_kind(s, BT_PROBE_BEGIN);
 	if (!s->exit_requested && !s->error_state && !s->aborted) {
 		WRITE_ONCE(s->run, BTK_RUN);
 		for (i = 0; i < s->natts; i++) {
@@ -1084,10 +1071,8 @@ int btk_ioc_stop(struct btk_sess *s, u32 flags)
 	if (was == BT_STATE_STOPPED)
 		return 0;
 	disarm(s);
-	if (was == BT_STATE_RUNNING && !(flags & BT_IOC_STOP_NO_END) &&
-	    !READ_ONCE(s->aborted))
-		run_kind(s, READ_ONCE(s->error_state) ? BT_PROBE_ERROR : BT_PROBE_END,
-			 false);
+	if (was == BT_STATE_RUNNING && !(flags & BT_IOC_STOP_NO_END))
+		run_kind(s, bt_final_kind(READ_ONCE(s->error_state)));
 	WRITE_ONCE(s->wake_timer_on, false);
 	del_timer_sync(&s->wake_timer);
 	smp_store_release(&s->state, BT_STATE_STOPPED);

@@ -1,6 +1,6 @@
 # bytetap top-level Makefile.
 #
-#   make            bin/bytetap (and vm-module/bytetap.ko when kernel headers exist)
+#   make            bin/bytetap (and build/module/bytetap.ko when kernel headers exist)
 #   make check      every test; the last line is "N passed, N failed"
 #   make asan       bin/bytetap-asan and the unit tests built with ASan+UBSan
 #   make clean
@@ -8,7 +8,9 @@
 # Layout: every bytecode/*.c is the freestanding VM core (also built into the
 # module); every userland/**/*.c (subfolders too) is the compiler and front end; userland/main.c
 # holds main().  selftests/unit/*.c are test programs, one behaviour area each,
-# linked against everything but main.o.
+# linked against everything but main.o.  vm-module/*.c is the kernel
+# module (vm-module/Kbuild).  Every build product goes under build/ (and
+# bin/), never beside the sources.
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -21,6 +23,12 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 CORE_SRC := $(wildcard bytecode/*.c)
 USER_SRC := $(filter-out userland/main.c,$(shell find userland -name '*.c' | sort))
 UNIT_SRC := $(filter-out selftests/unit/test_host.c,$(wildcard selftests/unit/*.c))
+
+# The module's kbuild tree and the module itself (MODULE_KO): bin/bytetap
+# loads it from there (userland/rt_kernel.c), selftests/vm/run copies it
+# into the guest, the guest tests and bench/ insmod it from there.
+MODULE_DIR   := build/module
+MODULE_KO    := $(MODULE_DIR)/bytetap.ko
 
 OBJ_DIR      := build/o
 ASAN_DIR     := build/asan
@@ -48,6 +56,9 @@ bin/bytetap: $(OBJ_DIR)/userland/main.o $(USER_OBJ) $(CORE_OBJ)
 bin/bytetap-asan: $(ASAN_DIR)/userland/main.o $(USER_OBJ_SAN) $(CORE_OBJ_SAN)
 	@mkdir -p bin
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
+
+# bin/bytetap finds the module of its build tree at <exe dir>/../$(MODULE_KO)
+$(OBJ_DIR)/userland/rt_kernel.o $(ASAN_DIR)/userland/rt_kernel.o: CPPFLAGS_ALL += -DBT_MODULE_KO='"$(MODULE_KO)"'
 
 $(OBJ_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -122,24 +133,30 @@ unit: $(UNIT_BIN) $(UNIT_BIN_SAN)
 # Kernels with module BTF (6.12) run pahole on the module; without it, skip BTF.
 NO_BTF := $(if $(shell command -v pahole 2>/dev/null),,CONFIG_DEBUG_INFO_BTF_MODULES=)
 
-# vm-module/bytetap.ko, by kbuild (see ./Kbuild) against KDIR.  Without
-# kernel headers this says so and succeeds: the user-space parts stand alone.
+# $(MODULE_KO), by kbuild (vm-module/Kbuild) against KDIR.  kbuild writes
+# its objects beside the sources it is given (6.1 and 6.12 have no output
+# directory for M=), so it is given $(MODULE_DIR): a tree of symlinks to
+# vm-module/* and, in bytecode/, to bytecode/*, refreshed on every run
+# (links to removed files are dropped).  Without kernel headers this says
+# so and succeeds: the user-space parts stand alone.
 module:
 	@if [ -z "$(KDIR)" ]; then \
-	  echo "bytetap: no kernel headers found (install linux-headers-$$(uname -r) or set KDIR=...); built the user-space parts only, not vm-module/bytetap.ko"; \
+	  echo "bytetap: no kernel headers found (install linux-headers-$$(uname -r) or set KDIR=...); built the user-space parts only, not $(MODULE_KO)"; \
 	elif [ ! -f $(KDIR)/Makefile ]; then \
-	  echo "bytetap: KDIR=$(KDIR) is not a kernel build tree; built the user-space parts only, not vm-module/bytetap.ko"; \
+	  echo "bytetap: KDIR=$(KDIR) is not a kernel build tree; built the user-space parts only, not $(MODULE_KO)"; \
 	else \
-	  $(MAKE) -C $(KDIR) M=$(CURDIR) $(NO_BTF) modules || exit 1; \
+	  mkdir -p $(MODULE_DIR)/bytecode && \
+	  find $(MODULE_DIR) -xtype l -delete && \
+	  for f in vm-module/Kbuild vm-module/*.[ch]; do ln -sfn ../../$$f $(MODULE_DIR)/; done && \
+	  for f in bytecode/*.[ch]; do ln -sfn ../../../$$f $(MODULE_DIR)/bytecode/; done && \
+	  $(MAKE) -C $(KDIR) M=$(CURDIR)/$(MODULE_DIR) $(NO_BTF) modules || exit 1; \
 	fi
 
 check: bin/bytetap bin/bytetap-asan unit
 	@selftests/run
 
+# build/ holds the module's build too ($(MODULE_DIR)).
 clean:
 	rm -rf build bin
-	@if [ -n "$(KDIR)" ] && [ -f $(KDIR)/Makefile ]; then $(MAKE) -C $(KDIR) M=$(CURDIR) clean >/dev/null 2>&1 || true; fi
-	rm -f vm-module/*.o vm-module/*.ko vm-module/*.mod vm-module/*.mod.c vm-module/.*.cmd \
-	  bytecode/*.o bytecode/.*.cmd Module.symvers modules.order .*.cmd
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -14,26 +14,21 @@ static int load(uint16_t minor, struct bt_diag *d)
 {
 	struct progbuild *pb = pb_new();
 	struct bt_func_decl fr = th_frame(1, 0, 0, 0);
-	struct bt_probe_decl pd = { 0 };
-	struct bt_file_header *h;
+	uint32_t f = pb_func_declare(pb, "probe_0");
 	struct bt_prog prog;
 	void *blob;
 	size_t size;
-	uint32_t f;
 	int rc;
 
-	f = pb_func_declare(pb, "probe_0");
+	/* probe begin { } */
 	pb_func_begin(pb, f);
 	pb_emit(pb, BT_OP_RET, 0, 0, 0, 0);
 	pb_func_end(pb, &fr);
-	pd.kind = BT_PROBE_BEGIN;
-	pd.handler = f;
-	pb_probe(pb, &pd, "begin", NULL, NULL, 0);
+	th_probe(pb, f, "begin");
 	if (pb_serialize(pb, &blob, &size))
 		abort();
 	pb_free(pb);
-	h = blob;
-	h->abi_minor = minor;
+	((struct bt_file_header *)blob)->abi_minor = minor;
 	rc = bt_load(&prog, blob, (uint32_t)size, d);
 	free(blob);
 	return rc;

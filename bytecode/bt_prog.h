@@ -52,6 +52,7 @@ struct bt_file_header {
 	uint32_t flags;		/* none defined yet; must be 0 */
 };
 
+/* Append only, and bump BT_ABI_MINOR with every new type (see above). */
 enum bt_section_type {
 	BT_SEC_CODE = 1,	/* struct bt_insn[] */
 	BT_SEC_FUNCS,		/* struct bt_func_decl[] */

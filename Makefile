@@ -59,6 +59,7 @@ bin/bytetap-asan: $(ASAN_DIR)/userland/main.o $(USER_OBJ_SAN) $(CORE_OBJ_SAN)
 
 # bin/bytetap finds the module of its build tree at <exe dir>/../$(MODULE_KO)
 $(OBJ_DIR)/userland/rt_kernel.o $(ASAN_DIR)/userland/rt_kernel.o: CPPFLAGS_ALL += -DBT_MODULE_KO='"$(MODULE_KO)"'
+$(OBJ_DIR)/userland/rt_kernel.o $(ASAN_DIR)/userland/rt_kernel.o: Makefile
 
 $(OBJ_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -159,4 +160,5 @@ check: bin/bytetap bin/bytetap-asan unit
 clean:
 	rm -rf build bin
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# (kbuild keeps its own dependencies in build/module/.*.cmd)
+-include $(shell find build -path $(MODULE_DIR) -prune -o -name '*.d' -print 2>/dev/null)

@@ -795,11 +795,6 @@ int64_t bt_fmt_mem_len(const struct bt_fmt_comp *comp, int64_t star_prec)
 	return p > 0 ? p : 1;
 }
 
-void bt_fmt_out_dec(struct bt_fmt_out *o, int64_t v)
-{
-	out_number(o, (uint64_t)v, 10, -1, -1, NF_SIGN);
-}
-
 size_t bt_fmt_int(char *buf, size_t cap, int64_t v, int conv, int flags,
 		  int32_t width, int32_t prec)
 {

@@ -197,7 +197,6 @@ struct bt_fmt_out {
 void bt_fmt_out_byte(struct bt_fmt_out *o, char c);
 void bt_fmt_out_fill(struct bt_fmt_out *o, char c, int64_t n);	/* n x c */
 void bt_fmt_out_bytes(struct bt_fmt_out *o, const char *s, size_t n);
-void bt_fmt_out_dec(struct bt_fmt_out *o, int64_t v);		/* %d */
 
 /* ------------------------------------------------------------------ */
 /* Histograms                                                          */

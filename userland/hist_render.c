@@ -34,6 +34,14 @@ static int dec_width(int64_t v)
 	return n;
 }
 
+/* printf("%d", v) */
+static void out_dec(struct bt_fmt_out *o, int64_t v)
+{
+	char num[24];
+
+	bt_fmt_out_bytes(o, num, bt_fmt_int(num, sizeof(num), v, BT_FMT_SIGNED, 0, -1, -1));
+}
+
 /* printf("%*s", width, s) */
 static void out_right(struct bt_fmt_out *o, const char *s, size_t len,
 		      int64_t width)
@@ -149,13 +157,13 @@ static void hist_row(struct bt_fmt_out *o, const struct hist_shape *h, int kind,
 		val = bt_hist_log_value(i);
 	}
 	out_right(o, prefix, *prefix ? 1 : 0, h->val_space - dec_width(val));
-	bt_fmt_out_dec(o, val);
+	out_dec(o, val);
 	bt_fmt_out_bytes(o, " |", 2);
 	nat = b[i] / h->scale;
 	bt_fmt_out_fill(o, '@', nat);
 	bt_fmt_out_fill(o, ' ', BT_HIST_WIDTH - nat + 1 + h->cnt_space -
 		 dec_width(b[i]));
-	bt_fmt_out_dec(o, b[i]);
+	out_dec(o, b[i]);
 	bt_fmt_out_byte(o, '\n');
 }
 

@@ -12,7 +12,9 @@
  *	where	CORE: computed by the VM core (bt_builtins.c);
  *		HOST: asks the host (bt_host_builtin()), e.g. pid().
  *
- * Ids are part of the program ABI: append only.
+ * Ids are part of the program ABI: append only, and bump BT_ABI_MINOR
+ * (bt_prog.h) with every builtin appended, so that an older module
+ * refuses a program that may call it instead of failing on its index.
  */
 #ifndef BT_BUILTIN_H
 #define BT_BUILTIN_H

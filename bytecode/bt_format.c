@@ -309,31 +309,20 @@ int bt_fmt_parse(const char *fmt, size_t len,
 /* Output with stap's truncation rules                                 */
 /* ------------------------------------------------------------------ */
 
-/*
- * Bytes go to buf[pos] while pos < cap; need counts every byte the
- * rendering produces.  Once a byte did not fit, later ones cannot either
- * (pos never moves back), which is how stap's writer behaves too.
- */
-struct fmt_out {
-	char *buf;
-	size_t cap;
-	size_t pos;
-	size_t need;
-};
-
-static void need_add(struct fmt_out *o, size_t n)
+/* struct bt_fmt_out (bt_format.h): stap's writer. */
+static void need_add(struct bt_fmt_out *o, size_t n)
 {
 	o->need = (o->need + n < o->need) ? (size_t)-1 : o->need + n;
 }
 
-static void out_byte(struct fmt_out *o, char c)
+void bt_fmt_out_byte(struct bt_fmt_out *o, char c)
 {
 	if (o->pos < o->cap)
 		o->buf[o->pos++] = c;
 	need_add(o, 1);
 }
 
-static void out_fill(struct fmt_out *o, char c, int64_t n)
+void bt_fmt_out_fill(struct bt_fmt_out *o, char c, int64_t n)
 {
 	size_t room, k;
 
@@ -348,7 +337,7 @@ static void out_fill(struct fmt_out *o, char c, int64_t n)
 	need_add(o, (uint64_t)n > (size_t)-1 ? (size_t)-1 : (size_t)n);
 }
 
-static void out_bytes(struct fmt_out *o, const char *s, size_t n)
+void bt_fmt_out_bytes(struct bt_fmt_out *o, const char *s, size_t n)
 {
 	size_t room = o->cap - o->pos;
 	size_t k = n < room ? n : room;
@@ -414,7 +403,7 @@ static int base_of(int conv)
  * prints "0" for 0, and '#' always adds its prefix (%#x of 0 is 0x0,
  * %#o of 0 is 00).  width and prec are -1 when absent.
  */
-static void out_number(struct fmt_out *o, uint64_t num, int base,
+static void out_number(struct bt_fmt_out *o, uint64_t num, int base,
 		       int64_t width, int64_t prec, int flags)
 {
 	static const char lower[] = "0123456789abcdef";
@@ -453,25 +442,25 @@ static void out_number(struct fmt_out *o, uint64_t num, int base,
 		prec = n;
 	width -= prec;
 	if (!(flags & (NF_ZEROPAD | NF_LEFT))) {
-		out_fill(o, ' ', width);
+		bt_fmt_out_fill(o, ' ', width);
 		width = 0;
 	}
 	if (sign)
-		out_byte(o, sign);
+		bt_fmt_out_byte(o, sign);
 	if ((flags & NF_SPECIAL) && base == 8) {
-		out_byte(o, '0');
+		bt_fmt_out_byte(o, '0');
 	} else if ((flags & NF_SPECIAL) && base == 16) {
-		out_byte(o, '0');
-		out_byte(o, (flags & NF_LARGE) ? 'X' : 'x');
+		bt_fmt_out_byte(o, '0');
+		bt_fmt_out_byte(o, (flags & NF_LARGE) ? 'X' : 'x');
 	}
 	if (!(flags & NF_LEFT)) {
-		out_fill(o, (flags & NF_ZEROPAD) ? '0' : ' ', width);
+		bt_fmt_out_fill(o, (flags & NF_ZEROPAD) ? '0' : ' ', width);
 		width = 0;
 	}
-	out_fill(o, '0', prec - n);
+	bt_fmt_out_fill(o, '0', prec - n);
 	while (n > 0)
-		out_byte(o, tmp[--n]);
-	out_fill(o, ' ', width);
+		bt_fmt_out_byte(o, tmp[--n]);
+	bt_fmt_out_fill(o, ' ', width);
 }
 
 /* The escape letter %#c uses for c, or 0 for an octal escape. */
@@ -502,7 +491,7 @@ static char char_escape(unsigned char c)
 }
 
 /* %c: the low byte; with '#', non-printables as C escapes. */
-static void out_char(struct fmt_out *o, unsigned char c, int64_t width,
+static void out_char(struct bt_fmt_out *o, unsigned char c, int64_t width,
 		     int flags)
 {
 	bool quote = (flags & NF_SPECIAL) &&
@@ -511,20 +500,20 @@ static void out_char(struct fmt_out *o, unsigned char c, int64_t width,
 	int size = !quote ? 1 : esc ? 2 : 4;
 
 	if (!(flags & NF_LEFT))
-		out_fill(o, ' ', width - size);
+		bt_fmt_out_fill(o, ' ', width - size);
 	if (!quote) {
-		out_byte(o, (char)c);
+		bt_fmt_out_byte(o, (char)c);
 	} else if (esc) {
-		out_byte(o, '\\');
-		out_byte(o, esc);
+		bt_fmt_out_byte(o, '\\');
+		bt_fmt_out_byte(o, esc);
 	} else {
-		out_byte(o, '\\');
-		out_byte(o, (char)('0' + ((c >> 6) & 3)));
-		out_byte(o, (char)('0' + ((c >> 3) & 7)));
-		out_byte(o, (char)('0' + (c & 7)));
+		bt_fmt_out_byte(o, '\\');
+		bt_fmt_out_byte(o, (char)('0' + ((c >> 6) & 3)));
+		bt_fmt_out_byte(o, (char)('0' + ((c >> 3) & 7)));
+		bt_fmt_out_byte(o, (char)('0' + (c & 7)));
 	}
 	if (flags & NF_LEFT)
-		out_fill(o, ' ', width - size);
+		bt_fmt_out_fill(o, ' ', width - size);
 }
 
 /*
@@ -532,7 +521,7 @@ static void out_char(struct fmt_out *o, unsigned char c, int64_t width,
  * bytes (the precision if > 0, else 1; the caller clips to what it has).
  * stap quirk kept: with the '0' flag a NUL byte follows the field.
  */
-static void out_memory(struct fmt_out *o, const char *s, size_t len,
+static void out_memory(struct bt_fmt_out *o, const char *s, size_t len,
 		       int64_t width, int conv, int flags)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -541,7 +530,7 @@ static void out_memory(struct fmt_out *o, const char *s, size_t len,
 	size_t i;
 
 	if (!(flags & NF_LEFT))
-		out_fill(o, ' ', width - shown);
+		bt_fmt_out_fill(o, ' ', width - shown);
 	if (conv == BT_FMT_MEMORY_HEX) {
 		/* stap writes a hex pair only when both digits fit. */
 		for (i = 0; i < len; i++) {
@@ -557,12 +546,12 @@ static void out_memory(struct fmt_out *o, const char *s, size_t len,
 			need_add(o, 2);
 		}
 	} else {
-		out_bytes(o, s, len);
+		bt_fmt_out_bytes(o, s, len);
 	}
 	if (flags & NF_LEFT)
-		out_fill(o, ' ', width - shown);
+		bt_fmt_out_fill(o, ' ', width - shown);
 	if (flags & NF_ZEROPAD)
-		out_byte(o, 0);
+		bt_fmt_out_byte(o, 0);
 }
 
 static int64_t binary_prec(int64_t p)
@@ -576,7 +565,7 @@ static int64_t binary_prec(int64_t p)
  * in for each other; a size other than 1, 2, 4 or 8 means 8.  stap writes
  * the value only if all of it fits, and then goes on at the same place.
  */
-static void out_binary(struct fmt_out *o, int64_t v, int64_t width,
+static void out_binary(struct bt_fmt_out *o, int64_t v, int64_t width,
 		       int64_t prec, int flags)
 {
 	uint64_t u = (uint64_t)v;
@@ -593,14 +582,14 @@ static void out_binary(struct fmt_out *o, int64_t v, int64_t width,
 			prec = 8;
 	}
 	if (!(flags & NF_LEFT))
-		out_fill(o, 0, width - prec);
+		bt_fmt_out_fill(o, 0, width - prec);
 	if (o->pos + (size_t)prec <= o->cap) {
 		for (i = 0; i < prec; i++)
 			o->buf[o->pos++] = (char)(u >> (8 * i));
 	}
 	need_add(o, (size_t)prec);
 	if (flags & NF_LEFT)
-		out_fill(o, 0, width - prec);
+		bt_fmt_out_fill(o, 0, width - prec);
 }
 
 /* ------------------------------------------------------------------ */
@@ -675,7 +664,7 @@ static int64_t clamp_wp(int64_t v, int64_t limit)
 	return i > limit ? limit : i;
 }
 
-static int render_conv(struct fmt_out *o, const struct bt_fmt_comp *c,
+static int render_conv(struct bt_fmt_out *o, const struct bt_fmt_comp *c,
 		       struct fmt_args *a, int mode)
 {
 	int64_t width = -1, prec = -1, v = 0;
@@ -745,7 +734,7 @@ static int64_t render(const char *fmt, const struct bt_fmt_comp *comps,
 		      size_t ncomps, struct fmt_args *a, char *buf,
 		      size_t cap, int mode, size_t *need)
 {
-	struct fmt_out o = { .buf = buf, .cap = buf ? cap : 0 };
+	struct bt_fmt_out o = { .buf = buf, .cap = buf ? cap : 0 };
 	size_t i;
 	int rc = 0;
 
@@ -753,7 +742,7 @@ static int64_t render(const char *fmt, const struct bt_fmt_comp *comps,
 		const struct bt_fmt_comp *c = &comps[i];
 
 		if (c->conv == BT_FMT_LITERAL)
-			out_bytes(&o, fmt + c->lit_off, c->lit_len);
+			bt_fmt_out_bytes(&o, fmt + c->lit_off, c->lit_len);
 		else
 			rc = render_conv(&o, c, a, mode);
 	}
@@ -810,7 +799,7 @@ size_t bt_fmt_int(char *buf, size_t cap, int64_t v, int conv, int flags,
 		  int32_t width, int32_t prec)
 {
 	struct bt_fmt_comp c = { .conv = (uint8_t)conv, .flags = (uint8_t)flags };
-	struct fmt_out o = { .buf = buf, .cap = buf ? cap : 0 };
+	struct bt_fmt_out o = { .buf = buf, .cap = buf ? cap : 0 };
 
 	if (conv == BT_FMT_POINTER)
 		c.flags |= BT_FMT_F_SPECIAL;
@@ -839,19 +828,6 @@ int bt_hist_log_bucket(int64_t v)
 	}
 	bits += 1;
 	return v < 0 ? BT_HIST_LOG_BUCKET0 - bits : BT_HIST_LOG_BUCKET0 + bits;
-}
-
-int64_t bt_hist_log_value(int b)
-{
-	if (b <= 0)
-		return (int64_t)(~(uint64_t)0 << 63);	/* INT64_MIN */
-	if (b >= BT_HIST_LOG_BUCKETS)
-		b = BT_HIST_LOG_BUCKETS - 1;
-	if (b == BT_HIST_LOG_BUCKET0)
-		return 0;
-	if (b < BT_HIST_LOG_BUCKET0)	/* -(2^(63 - b)) */
-		return (int64_t)(~(uint64_t)0 << (63 - b));
-	return (int64_t)((uint64_t)1 << (b - BT_HIST_LOG_BUCKET0 - 1));
 }
 
 int bt_hist_linear_nbuckets(int32_t start, int32_t stop, int32_t interval)
@@ -883,190 +859,4 @@ int bt_hist_linear_bucket(int64_t v, int32_t start, int32_t stop,
 	if (b >= (uint64_t)(nbuckets - 1))
 		return nbuckets - 1;
 	return (int)b;
-}
-
-/* Characters of v in decimal, with its '-' (stap's needed_space()). */
-static int dec_width(int64_t v)
-{
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-	int n = v < 0 ? 1 : 0;
-
-	do {
-		n++;
-		u /= 10;
-	} while (u);
-	return n;
-}
-
-static void out_dec(struct fmt_out *o, int64_t v)
-{
-	out_number(o, (uint64_t)v, 10, -1, -1, NF_SIGN);
-}
-
-/* printf("%*s", width, s) */
-static void out_right(struct fmt_out *o, const char *s, size_t len,
-		      int64_t width)
-{
-	out_fill(o, ' ', width - (int64_t)len);
-	out_bytes(o, s, len);
-}
-
-struct hist_shape {
-	int low, high;		/* rows printed: [low, high] */
-	bool under, over;	/* linear: under/overflow rows shown */
-	int64_t valmax;
-	int64_t scale;
-	int val_space, cnt_space;
-};
-
-/* Steps 1-3 of stap's histogram printer: range, scale, column widths. */
-static int hist_shape(struct hist_shape *h, int kind, const int64_t *b,
-		      int n, int32_t start, int32_t interval)
-{
-	int i;
-
-	h->low = -1;
-	h->high = 0;
-	h->valmax = 0;
-	h->under = h->over = false;
-	for (i = 0; i < n; i++) {
-		if (b[i] > 0 && h->low == -1)
-			h->low = i;
-		if (b[i] > 0)
-			h->high = i;
-		if (b[i] > h->valmax)
-			h->valmax = b[i];
-	}
-	if (h->low == -1)
-		return BT_FMT_EEMPTY;
-	/* Up to two empty rows each side; log never grows below 0. */
-	for (i = 0; i < 2; i++) {
-		if (h->low > 0 &&
-		    (kind == BT_FMT_HIST_LINEAR || h->low != BT_HIST_LOG_BUCKET0))
-			h->low--;
-		if (h->high < n - 1)
-			h->high++;
-	}
-	if (kind == BT_FMT_HIST_LINEAR) {
-		if (h->low == 0 && b[0] == 0)
-			h->low++;
-		if (h->high == n - 1 && b[h->high] == 0)
-			h->high--;
-		h->under = h->low == 0;
-		h->over = h->high == n - 1;
-	}
-	h->scale = 1;
-	if (h->valmax > BT_HIST_WIDTH)
-		h->scale = (h->valmax + BT_HIST_WIDTH - 1) / BT_HIST_WIDTH;
-	h->cnt_space = dec_width(h->valmax);
-	if (kind == BT_FMT_HIST_LINEAR) {
-		/*
-		 * stap sizes the label column from start + interval * high
-		 * (one interval past the last label), in C int arithmetic.
-		 */
-		int32_t top = (int32_t)((uint32_t)start +
-					(uint32_t)interval * (uint32_t)h->high);
-
-		h->val_space = BT_MAX(dec_width(start) + h->under,
-				      dec_width(top) + h->over);
-	} else {
-		h->val_space = BT_MAX(dec_width(bt_hist_log_value(h->high)),
-				      dec_width(bt_hist_log_value(h->low)));
-	}
-	h->val_space = BT_MAX(h->val_space, 5);
-	return 0;
-}
-
-/* Is row i, with its neighbours within elision rows, all empty? */
-static bool hist_elide(const struct hist_shape *h, const int64_t *b, int n,
-		       int i, int32_t elision)
-{
-	int k, lo = h->low, hi = h->high;
-	int e = elision > n ? n : (int)elision;
-
-	if (elision < 0)
-		return false;
-	if (i - e > lo)
-		lo = i - e;
-	if (i + e < hi)
-		hi = i + e;
-	for (k = lo; k <= hi; k++) {
-		if (b[k] != 0)
-			return false;
-	}
-	return true;
-}
-
-static void hist_row(struct fmt_out *o, const struct hist_shape *h, int kind,
-		     const int64_t *b, int n, int i, int32_t start,
-		     int32_t interval)
-{
-	const char *prefix = "";
-	int64_t val, nat;
-
-	if (kind == BT_FMT_HIST_LINEAR) {
-		if (i == 0) {
-			val = start;
-			prefix = "<";
-		} else if (i == n - 1) {
-			val = start + (int64_t)(i - 2) * interval;
-			prefix = ">";
-		} else {
-			val = start + (int64_t)(i - 1) * interval;
-		}
-	} else {
-		val = bt_hist_log_value(i);
-	}
-	out_right(o, prefix, *prefix ? 1 : 0, h->val_space - dec_width(val));
-	out_dec(o, val);
-	out_bytes(o, " |", 2);
-	nat = b[i] / h->scale;
-	out_fill(o, '@', nat);
-	out_fill(o, ' ', BT_HIST_WIDTH - nat + 1 + h->cnt_space -
-		 dec_width(b[i]));
-	out_dec(o, b[i]);
-	out_byte(o, '\n');
-}
-
-int64_t bt_hist_render(int kind, const int64_t *buckets, int nbuckets,
-		       int32_t start, int32_t interval, int32_t elision,
-		       char *buf, size_t cap, size_t *need)
-{
-	struct fmt_out o = { .buf = buf, .cap = (buf && cap) ? cap - 1 : 0 };
-	struct hist_shape h;
-	bool eliding = false;
-	int i, rc;
-
-	if (!buckets ||
-	    (kind == BT_FMT_HIST_LOG && nbuckets != BT_HIST_LOG_BUCKETS) ||
-	    (kind == BT_FMT_HIST_LINEAR &&
-	     (nbuckets < 3 || nbuckets > BT_HIST_MAX_BUCKETS)) ||
-	    (kind != BT_FMT_HIST_LOG && kind != BT_FMT_HIST_LINEAR))
-		return BT_FMT_EINVAL;
-	rc = hist_shape(&h, kind, buckets, nbuckets, start, interval);
-	if (rc)
-		return rc;
-
-	out_right(&o, "value", 5, h.val_space);
-	out_bytes(&o, " |", 2);
-	out_fill(&o, '-', BT_HIST_WIDTH);
-	out_bytes(&o, " count\n", 7);
-	for (i = h.low; i <= h.high; i++) {
-		if (hist_elide(&h, buckets, nbuckets, i, elision)) {
-			eliding = true;
-			continue;
-		}
-		if (eliding) {
-			out_fill(&o, ' ', h.val_space);
-			out_bytes(&o, " ~\n", 3);
-			eliding = false;
-		}
-		hist_row(&o, &h, kind, buckets, nbuckets, i, start, interval);
-	}
-	out_byte(&o, '\n');
-	if (buf && cap)
-		buf[o.pos] = 0;
-	if (need)
-		*need = o.need;
-	return (int64_t)o.pos;
 }

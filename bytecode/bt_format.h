@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * bt_format.h - SystemTap's printf and histogram text, byte for byte.
+ * bt_format.h - SystemTap's printf, byte for byte, and histogram buckets.
  *
  * Freestanding (kernel and user space).  Three parts:
  *
@@ -11,7 +11,8 @@
  *   2. bt_fmt_render(): components + arguments -> bytes, with the exact
  *      conversions of SystemTap's runtime (which differ from C's in
  *      places: see the notes on each conversion below).
- *   3. bt_hist_*(): histogram bucketing and the histogram text.
+ *   3. bt_hist_*(): histogram bucketing.  The histogram text is user
+ *      space's (userland/hist_render.h): the module sends buckets.
  *
  * Output never depends on NUL termination of arguments: %b and %c can
  * write NUL bytes, so lengths are explicit everywhere.
@@ -180,6 +181,23 @@ int64_t bt_fmt_mem_len(const struct bt_fmt_comp *comp, int64_t star_prec);
 size_t bt_fmt_int(char *buf, size_t cap, int64_t v, int conv, int flags,
 		  int32_t width, int32_t prec);
 
+/*
+ * The writer the renderers share, with stap's truncation rules: bytes go
+ * to buf[pos] while pos < cap; need counts every byte the rendering
+ * produces.  Once a byte did not fit, later ones cannot either (pos never
+ * moves back), which is how stap's writer behaves too.
+ */
+struct bt_fmt_out {
+	char *buf;
+	size_t cap;
+	size_t pos;
+	size_t need;
+};
+
+void bt_fmt_out_byte(struct bt_fmt_out *o, char c);
+void bt_fmt_out_fill(struct bt_fmt_out *o, char c, int64_t n);	/* n x c */
+void bt_fmt_out_bytes(struct bt_fmt_out *o, const char *s, size_t n);
+
 /* ------------------------------------------------------------------ */
 /* Histograms                                                          */
 /* ------------------------------------------------------------------ */
@@ -199,9 +217,6 @@ size_t bt_fmt_int(char *buf, size_t cap, int64_t v, int conv, int flags,
  * v < 0 -> 64 - bit length of |v| (INT64_MIN -> 0).
  */
 int bt_hist_log_bucket(int64_t v);
-
-/* The label SystemTap prints for log bucket b (0 .. 127). */
-int64_t bt_hist_log_value(int b);
 
 /*
  * Number of buckets of @hist_linear(start, stop, interval):
@@ -224,22 +239,5 @@ int bt_hist_linear_nbuckets(int32_t start, int32_t stop, int32_t interval);
  */
 int bt_hist_linear_bucket(int64_t v, int32_t start, int32_t stop,
 			  int32_t interval, int nbuckets);
-
-/*
- * The text of a histogram, exactly as SystemTap prints it: header line,
- * rows from the first to the last non-empty bucket widened by up to two
- * empty buckets each side, runs of empty rows elided to a "~" line
- * (elision = HIST_ELISION: rows whose neighbours within that distance are
- * all empty are skipped; < 0 elides nothing), and a final empty line.
- * kind is BT_FMT_HIST_LOG (nbuckets must be 128) or BT_FMT_HIST_LINEAR
- * (start, interval as declared; nbuckets from bt_hist_linear_nbuckets()).
- * Writes at most cap - 1 bytes and a NUL (when cap > 0); *need (may be
- * NULL) gets the full length.  Returns the bytes written, BT_FMT_EINVAL, or
- * BT_FMT_EEMPTY when every bucket is 0 (the caller reports SystemTap's
- * "empty aggregate" before getting here).
- */
-int64_t bt_hist_render(int kind, const int64_t *buckets, int nbuckets,
-		       int32_t start, int32_t interval, int32_t elision,
-		       char *buf, size_t cap, size_t *need);
 
 #endif /* BT_FORMAT_H */

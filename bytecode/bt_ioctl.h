@@ -51,7 +51,16 @@
 #define BT_IOC_MAGIC		0xb7
 
 /* Fixed-size text fields. */
-#define BT_IOC_SYM_LEN		128	/* kernel symbol name incl. NUL (KSYM_NAME_LEN on 6.1) */
+/*
+ * A probed function's name incl. its NUL (struct bt_ioc_probe, and the
+ * symbol of a kprobe or tracepoint probe in the program): bytetap's own
+ * limit, part of this ABI.  It is not the kernel's KSYM_NAME_LEN, which is
+ * 512 since Linux 6.1 (128 before; include/linux/kallsyms.h): a function
+ * or tracepoint whose name has 128 bytes or more cannot be probed - LOAD
+ * refuses the probe ("bad symbol", "bad tracepoint name") and ATTACH the
+ * entry ("symbol name missing or not terminated").
+ */
+#define BT_IOC_SYM_LEN		128
 #define BT_IOC_VERSION_LEN	32
 
 /* ------------------------------------------------------------------ */

@@ -115,7 +115,9 @@ enum bt_sort {		/* ITINIT x */
 
 /*
  * The opcode table.  X(NAME, a, b, c, has_ext, ext_a, ext_b, ext_c)
- * Each line's comment is the instruction's specification.
+ * Each line's comment is the instruction's specification.  Opcodes are
+ * part of the program format: append only, and bump BT_ABI_MINOR
+ * (bt_prog.h) with every one appended.
  */
 #define BT_OPCODES(X)								\
 /* --- control -------------------------------------------------------- */	\

@@ -101,6 +101,14 @@ static int load_sections(struct sec_view *sv, const uint8_t *blob, uint32_t size
 	if (h->abi_major != BT_ABI_MAJOR)
 		return fail(d, "program ABI %u.%u, this VM runs %u.x",
 			    h->abi_major, h->abi_minor, BT_ABI_MAJOR);
+	/*
+	 * A newer minor version may use builtins or probe kinds appended
+	 * after this loader was built (bt_prog.h): say so, rather than let
+	 * the verifier find an index it does not know.
+	 */
+	if (h->abi_minor > BT_ABI_MINOR)
+		return fail(d, "program format %u.%u is newer than this module's %u.%u: update the module",
+			    h->abi_major, h->abi_minor, BT_ABI_MAJOR, BT_ABI_MINOR);
 	if (h->header_size != sizeof(*h))
 		return fail(d, "header size %u, expected %u", h->header_size,
 			    (unsigned int)sizeof(*h));

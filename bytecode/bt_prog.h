@@ -28,6 +28,16 @@
 #include "bt_isa.h"
 
 #define BT_MAGIC	0x50415442u	/* "BTAP" */
+/*
+ * The program format's version.  BT_ABI_MAJOR changes on an incompatible
+ * change; BT_ABI_MINOR is bumped whenever something is appended that an
+ * older loader would not know: a builtin (bt_builtin.h BT_BUILTINS), a
+ * probe kind (enum bt_probe_kind below), an opcode or a section type.
+ * bt_load() refuses a program whose minor version is newer than its own
+ * ("program format 1.N is newer than this module's 1.M: update the
+ * module"), and runs every older one.  Minor versions:
+ *	0: builtins up to task_current, probe kinds up to TRACEPOINT.
+ */
 #define BT_ABI_MAJOR	1
 #define BT_ABI_MINOR	0
 #define BT_MAX_BLOB	(64u << 20)	/* a program file is at most 64 MiB */
@@ -42,6 +52,7 @@ struct bt_file_header {
 	uint32_t flags;		/* none defined yet; must be 0 */
 };
 
+/* Append only, and bump BT_ABI_MINOR with every new type (see above). */
 enum bt_section_type {
 	BT_SEC_CODE = 1,	/* struct bt_insn[] */
 	BT_SEC_FUNCS,		/* struct bt_func_decl[] */
@@ -134,6 +145,7 @@ struct bt_regex_decl {
 	uint32_t pad;
 };
 
+/* Append only, and bump BT_ABI_MINOR with every new kind (see above). */
 enum bt_probe_kind {
 	BT_PROBE_BEGIN = 1,
 	BT_PROBE_END,

@@ -4,10 +4,11 @@
  * without back-references, compiled to a small position-independent
  * program and run by a bounded Pike VM (Thompson NFA simulation).
  *
- * The compiler side (bt_regex_compile) runs in user space; the kernel
- * only ever sees the program, checks it with bt_regex_validate(), and
- * runs it with bt_regex_match() in caller-provided scratch memory:
- * O(len * ninsns) steps, no recursion, no allocation.
+ * The compiler side (bt_regex_compile(), userland/regex_compile.h) runs
+ * in user space only; the core, and so the kernel, only ever sees the
+ * program, checks it with bt_regex_validate(), and runs it with
+ * bt_regex_match() in caller-provided scratch memory: O(len * ninsns)
+ * steps, no recursion, no allocation.
  *
  * Dialect (SystemTap's): . [] [^] ranges, [:alpha:]-style classes (also
  * [:d:] [:l:] [:s:] [:u:]), * + ? {m} {m,} {m,n} (stackable: a**, a{2}{3}),
@@ -90,19 +91,17 @@ enum bt_re_op {
 #define BT_RE_ETIME	(-6)	/* bt_regex_match_timed(): tick said stop */
 #define BT_RE_TICK_STEPS	8192	/* steps between tick() calls, about */
 
-struct bt_regex_error {
-	int32_t offset;		/* byte offset in the pattern, or -1 */
-	char msg[96];		/* stap's wording where it has one */
-};
+/* The program's little-endian fields (no alignment needed). */
+static inline uint16_t bt_re_rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
 
-/*
- * Compile pat[0 .. len) into out[0 .. cap), which is also the work area
- * (64 KiB is plenty for any sane pattern).  On success *size is the
- * program's length in bytes.  SystemTap reports failures as
- * "regex compilation error (at position N): MSG".
- */
-int bt_regex_compile(const char *pat, size_t len, void *out, size_t cap,
-		     size_t *size, struct bt_regex_error *err);
+static inline uint32_t bt_re_rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
 
 /*
  * Check a program from an untrusted source: header, sizes, limits, every

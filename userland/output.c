@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "output.h"
-#include "bt_format.h"
+#include "hist_render.h"
 #include "bt_record.h"
 #include "kallsyms.h"
 #include "util.h"

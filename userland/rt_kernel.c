@@ -117,6 +117,11 @@ static int try_insmod(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* The module in the build tree, below its top (the Makefile's MODULE_KO). */
+#ifndef BT_MODULE_KO
+#define BT_MODULE_KO "build/module/bytetap.ko"
+#endif
+
 static int load_module(char *err, size_t errlen)
 {
 	char exe[PATH_MAX], path[PATH_MAX + 64];
@@ -129,7 +134,7 @@ static int load_module(char *err, size_t errlen)
 		return try_insmod(env, err, errlen) > 0 ?
 		       (snprintf(err, errlen, "cannot open %s", env), -1) :
 		       try_insmod(env, err, errlen);
-	/* the build tree: bin/bytetap -> ../vm-module/bytetap.ko */
+	/* the build tree: bin/bytetap -> ../build/module/bytetap.ko */
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n > 0) {
 		char *slash;
@@ -138,7 +143,7 @@ static int load_module(char *err, size_t errlen)
 		slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = 0;
-			snprintf(path, sizeof(path), "%s/../vm-module/bytetap.ko", exe);
+			snprintf(path, sizeof(path), "%s/../%s", exe, BT_MODULE_KO);
 			rc = try_insmod(path, err, errlen);
 			if (rc <= 0)
 				return rc;

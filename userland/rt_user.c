@@ -29,6 +29,7 @@
 #include "util.h"
 #include "bt_builtin.h"
 #include "bt_host.h"
+#include "bt_policy.h"
 #include "bt_vm.h"
 
 #define OUTBUF_SIZE (256u << 10)
@@ -238,55 +239,39 @@ static void run_probe(struct rt *rt, uint32_t p)
 		return;
 	rc = bt_run_probe(rt->ctx, p);
 	flush_output(rt);
-	if (rc == BT_RUN_ERROR) {
-		if (bt_session_note_error(rt->sess))
-			rt->failed = 1;
-	} else if (rc == BT_RUN_ABORT) {
-		rt->aborted = 1;
+	switch (bt_run_outcome(rt->sess, rc)) {
+	case BT_OUTCOME_ERROR: rt->failed = 1; break;
+	case BT_OUTCOME_ABORT: rt->aborted = 1; break;
+	case BT_OUTCOME_GO_ON: break;
 	}
 }
 
-static int seq_cmp(const void *a, const void *b, void *arg)
-{
-	const struct bt_prog *prog = arg;
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	int64_t sx = prog->probes[x].seq, sy = prog->probes[y].seq;
-
-	if (sx != sy)
-		return sx < sy ? -1 : 1;
-	return x < y ? -1 : x > y;	/* script order for equal N */
-}
-
-/* Run every probe of one kind, in (N, script) order. */
-static void run_kind(struct rt *rt, int kind, int stop_on_exit)
+/* Run every probe of one kind, in the core's order (bt_policy.h). */
+static void run_kind(struct rt *rt, uint16_t kind)
 {
 	const struct bt_prog *prog = rt->prog;
 	uint32_t *idx = xmalloc((prog->nprobes + 1) * sizeof(*idx));
-	uint32_t n = 0, i;
+	uint32_t n = bt_probe_order(prog, kind, idx), i;
 
-	for (i = 0; i < prog->nprobes; i++)
-		if (prog->probes[i].kind == kind)
-			idx[n++] = i;
-	qsort_r(idx, n, sizeof(*idx), seq_cmp, (void *)prog);
 	for (i = 0; i < n; i++) {
-		if (stop_on_exit && (rt->exit_requested || rt->failed))
+		if (!bt_phase_goes_on(kind, rt->exit_requested, rt->failed, rt->aborted))
 			break;
 		run_probe(rt, idx[i]);
 	}
 	free(idx);
 }
 
+static uint64_t xorshift(uint64_t *seed)
+{
+	*seed ^= *seed << 13;
+	*seed ^= *seed >> 7;
+	*seed ^= *seed << 17;
+	return *seed;
+}
+
 static uint64_t jittered(struct rt *rt, const struct timer *t)
 {
-	uint64_t r;
-
-	if (!t->jitter)
-		return t->period;
-	rt->seed ^= rt->seed << 13;
-	rt->seed ^= rt->seed >> 7;
-	rt->seed ^= rt->seed << 17;
-	r = rt->seed % (2 * t->jitter + 1);
-	return t->period + r > t->jitter ? t->period + r - t->jitter : 1;
+	return bt_timer_next(t->period, t->jitter, t->jitter ? xorshift(&rt->seed) : 0);
 }
 
 /*
@@ -441,7 +426,7 @@ int rt_user_run(const struct bt_prog *prog, const struct options *o)
 	timers = xcalloc(prog->nprobes + 1, sizeof(*timers));
 	if (o->command)
 		fork_command(&rt);
-	run_kind(&rt, BT_PROBE_BEGIN, 1);
+	run_kind(&rt, BT_PROBE_BEGIN);
 	/* the command runs only if the begin probes did not end the session */
 	rt_release_command(&rt.release_fd, !rt.exit_requested && !rt.failed);
 	for (i = 0; i < prog->nprobes; i++) {
@@ -454,8 +439,7 @@ int rt_user_run(const struct bt_prog *prog, const struct options *o)
 		ntimers++;
 	}
 	main_loop(&rt, timers, ntimers);
-	if (!rt.aborted)
-		run_kind(&rt, rt.failed ? BT_PROBE_ERROR : BT_PROBE_END, 0);
+	run_kind(&rt, bt_final_kind(rt.failed));
 	flush_output(&rt);
 	fflush(stdout);
 	if (rt.child > 0) {

@@ -29,6 +29,7 @@
 #include <linux/wait.h>
 
 #include "bt_ioctl.h"
+#include "bt_policy.h"
 #include "bt_prog.h"
 #include "bt_vm.h"
 
@@ -96,7 +97,7 @@ struct btk_cpu {
 	const struct btk_attach *att;
 	const u64 *tp_args;	/* a tracepoint's [BTK_TP_NARGS] arguments */
 	u32 kind;		/* enum bt_probe_kind */
-	u64 hit_start;		/* local_clock() at the hit's first time check */
+	u64 hit_start;		/* ktime_get_mono_fast_ns() at the hit's first time check */
 	/* counters, written only by this CPU */
 	u64 hits;
 	u64 skipped_lock;
@@ -203,14 +204,38 @@ extern unsigned int btk_max_attach;
 extern unsigned int btk_ring_size_default;
 extern unsigned int btk_ring_size_max;
 
-/* session.c */
+#define BTK_LOGSZ		256	/* an ioctl's error message */
+
+/* session.c: lifecycle */
 struct btk_sess *btk_sess_new(void);
 void btk_sess_free(struct btk_sess *s);
 int btk_ioc_load(struct btk_sess *s, struct bt_ioc_load *arg);
-int btk_ioc_attach(struct btk_sess *s, struct bt_ioc_attach *arg);
 int btk_ioc_start(struct btk_sess *s, struct bt_ioc_start *arg);
 int btk_ioc_stop(struct btk_sess *s, u32 flags);
 void btk_ioc_status(struct btk_sess *s, struct bt_ioc_status *st);
+int btk_log_out(u64 ubuf, u32 size, const char *msg, int rc);
+
+/* session.c: memory ceilings */
+int btk_mem_reserve(struct btk_sess *s, u64 bytes, char *msg, size_t msgsz);
+void btk_mem_unreserve(struct btk_sess *s, u64 bytes);
+
+/* attach.c: kprobes and kretprobes */
+int btk_ioc_attach(struct btk_sess *s, struct bt_ioc_attach *arg);
+void btk_enable_kprobes(struct btk_sess *s);
+void btk_unregister_kprobes(struct btk_sess *s);
+void btk_free_attach(struct btk_sess *s, struct btk_attach *a);
+u64 btk_kprobe_missed(struct btk_sess *s);
+
+/* tracepoint.c */
+int btk_register_tps(struct btk_sess *s, char *msg);
+bool btk_unregister_tps(struct btk_sess *s);
+
+/* timer.c */
+void btk_init_timers(struct btk_sess *s);
+void btk_start_timers(struct btk_sess *s);
+void btk_cancel_timers(struct btk_sess *s);
+
+/* mapread.c */
 int btk_ioc_map_read(struct btk_sess *s, struct bt_ioc_map_read *arg);
 
 /* probes.c */
@@ -227,10 +252,7 @@ bool btk_trylock(atomic_t *l, bool write);
 void btk_unlock(atomic_t *l, bool write);
 void btk_init_exit_work(struct btk_sess *s);
 
-/* session.c: memory ceilings */
-int btk_mem_reserve(struct btk_sess *s, u64 bytes, char *msg, size_t msgsz);
-
-/* host.c: rings */
+/* ring.c */
 int btk_ring_init(struct btk_ring *r, u32 size, int node);
 void btk_ring_free(struct btk_ring *r);
 bool btk_rings_nonempty(struct btk_sess *s);

@@ -138,12 +138,16 @@ void btk_request_exit(struct btk_sess *s, bool error)
 /* What a handler's end means for the session. */
 static void after_run(struct btk_sess *s, int rc)
 {
-	if (rc == BT_RUN_ERROR) {
-		if (bt_session_note_error(s->vm))
-			btk_request_exit(s, true);
-	} else if (rc == BT_RUN_ABORT) {
+	switch (bt_run_outcome(s->vm, rc)) {
+	case BT_OUTCOME_ERROR:
+		btk_request_exit(s, true);
+		break;
+	case BT_OUTCOME_ABORT:
 		WRITE_ONCE(s->aborted, 1);
 		btk_request_exit(s, false);
+		break;
+	case BT_OUTCOME_GO_ON:
+		break;
 	}
 }
 
@@ -245,11 +249,15 @@ int btk_run_process(struct btk_sess *s, u32 probe)
 	rc = bt_run_probe(c->ctx, probe);
 	c->hits++;
 	c->busy = 0;
-	if (rc == BT_RUN_ERROR) {
-		if (bt_session_note_error(s->vm))
-			WRITE_ONCE(s->error_state, 1);
-	} else if (rc == BT_RUN_ABORT) {
+	switch (bt_run_outcome(s->vm, rc)) {
+	case BT_OUTCOME_ERROR:
+		WRITE_ONCE(s->error_state, 1);
+		break;
+	case BT_OUTCOME_ABORT:
 		WRITE_ONCE(s->aborted, 1);
+		break;
+	case BT_OUTCOME_GO_ON:
+		break;
 	}
 	return rc;
 }
@@ -280,16 +288,13 @@ enum hrtimer_restart btk_hrtimer_fn(struct hrtimer *hr)
 {
 	struct btk_timer *t = container_of(hr, struct btk_timer, hr);
 	struct btk_sess *s = t->sess;
-	u64 next = t->period;
+	u64 next;
 
 	btk_fire(s, t->probe, NULL, get_irq_regs(), NULL);
 	if (READ_ONCE(s->run) != BTK_RUN)
 		return HRTIMER_NORESTART;
-	if (t->jitter) {
-		u64 r = prandom_u32_state(&t->rnd) % (2 * t->jitter + 1);
-
-		next = next + r > t->jitter ? next + r - t->jitter : 1;
-	}
+	next = bt_timer_next(t->period, t->jitter,
+			     t->jitter ? prandom_u32_state(&t->rnd) : 0);
 	hrtimer_forward_now(hr, ns_to_ktime(next));
 	return HRTIMER_RESTART;
 }

@@ -851,7 +851,7 @@ int main(int argc, char **argv)
 		usage();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (access("/dev/bytetap", F_OK)) {
-		check(0, "/dev/bytetap exists (insmod vm-module/bytetap.ko first)");
+		check(0, "/dev/bytetap exists (insmod build/module/bytetap.ko first)");
 		return 1;
 	}
 	ws = mmap(NULL, sizeof(*ws) * MAXW, PROT_READ | PROT_WRITE,

@@ -62,7 +62,8 @@ void reason_class(const char *msg, int err, char *out, size_t cap)
 
 /*
  * First match wins; the patterns are pieces of the messages of
- * bytecode/bt_load.c, bt_verify.c and vm-module/session.c.
+ * bytecode/bt_load.c, bt_verify.c and vm-module/ (session.c, attach.c,
+ * tracepoint.c).
  */
 static const struct { const char *pat, *kind; } kinds[] = {
 	{ "ATTACH:", "ATTACH: kprobe refused" },

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "check.h"
-#include "bt_format.h"
+#include "hist_render.h"
 
 static int64_t bk[BT_HIST_MAX_BUCKETS];
 static int nb, kind;

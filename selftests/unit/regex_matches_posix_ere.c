@@ -11,7 +11,7 @@
 #include <regex.h>
 
 #include "check.h"
-#include "bt_regex.h"
+#include "regex_compile.h"
 
 static uint8_t prog[1 << 16];
 static size_t prog_size;

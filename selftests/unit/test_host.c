@@ -8,7 +8,7 @@
 #include "bt_host.h"
 #include "bt_record.h"
 #include "bt_builtin.h"
-#include "bt_format.h"
+#include "hist_render.h"
 
 uint8_t *th_buf;
 size_t th_len, th_cap;

@@ -12,7 +12,7 @@
 #include <string.h>
 #include "check.h"
 #include "test_host.h"
-#include "bt_regex.h"
+#include "regex_compile.h"
 
 static struct bt_limits lim(uint32_t maxaction)
 {

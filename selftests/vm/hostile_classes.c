@@ -63,7 +63,7 @@
 #include "bt_isa.h"
 #include "bt_prog.h"
 #include "bt_record.h"
-#include "bt_regex.h"
+#include "regex_compile.h"
 #include "progbuild.h"
 #include "guest_util.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bt_regex.h"
+#include "regex_compile.h"
 #include "probes/probes.h"
 #include "target.h"
 

@@ -17,7 +17,7 @@ programs=${2:-100000}
 [ $# -ge 2 ] && shift 2 || shift $#
 count=""
 [ "$programs" -gt 0 ] && count="-n $programs -N $programs"
-KO=vm-module/bytetap.ko
+KO=build/module/bytetap.ko	# the Makefile's MODULE_KO
 nfail=0
 ok() { echo "ok - guest fuzz: $*"; }
 fail() { echo "FAIL - guest fuzz: $*"; nfail=$((nfail + 1)); }

@@ -17,7 +17,7 @@
 cd /bytetap || exit 2
 T=/tmp/bt
 mkdir -p $T
-KO=${BYTETAP_KO:-vm-module/bytetap.ko}	# another build: also set BYTETAP_MODULE
+KO=${BYTETAP_KO:-build/module/bytetap.ko}	# the Makefile's MODULE_KO; another build: also set BYTETAP_MODULE
 nfail=0
 
 ok() { echo "ok - guest: $*"; }

@@ -422,20 +422,27 @@ struct expr *parse_unary(struct parser *p)
 /* One left-associative binary level. */
 struct binop { const char *tok; enum op op; };
 
+/* The entry of the NULL-ended table OPS that token t spells, or NULL. */
+static const struct binop *find_binop(const struct binop *ops,
+				      const struct token *t)
+{
+	for (; ops->tok; ops++)
+		if (tok_is(t, ops->tok))
+			return ops;
+	return NULL;
+}
+
 static struct expr *parse_left(struct parser *p, const struct binop *ops,
 			       struct expr *(*sub)(struct parser *))
 {
 	struct expr *e = sub(p);
 	for (;;) {
 		const struct token *t = p_peek(p);
-		int i;
-		for (i = 0; ops[i].tok; i++)
-			if (tok_is(t, ops[i].tok))
-				break;
-		if (!ops[i].tok)
+		const struct binop *o = find_binop(ops, t);
+		if (!o)
 			return e;
 		p_next(p);
-		e = new_binary(p, E_BINARY, ops[i].op, t, e, sub(p));
+		e = new_binary(p, E_BINARY, o->op, t, e, sub(p));
 	}
 }
 
@@ -490,14 +497,11 @@ static struct expr *parse_comparison(struct parser *p)
 			return new_binary(p, E_REGEX, tok_is(t, "=~") ? OP_MATCH :
 					  OP_NMATCH, t, e, re);
 		}
-		int i;
-		for (i = 0; ops[i].tok; i++)
-			if (tok_is(t, ops[i].tok))
-				break;
-		if (!ops[i].tok)
+		const struct binop *o = find_binop(ops, t);
+		if (!o)
 			return e;
 		p_next(p);
-		e = new_binary(p, E_BINARY, ops[i].op, t, e, parse_shift(p));
+		e = new_binary(p, E_BINARY, o->op, t, e, parse_shift(p));
 	}
 }
 

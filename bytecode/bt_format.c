@@ -466,28 +466,7 @@ static void out_number(struct bt_fmt_out *o, uint64_t num, int base,
 /* The escape letter %#c uses for c, or 0 for an octal escape. */
 static char char_escape(unsigned char c)
 {
-	switch (c) {
-	case '\a':
-		return 'a';
-	case '\b':
-		return 'b';
-	case '\f':
-		return 'f';
-	case '\n':
-		return 'n';
-	case '\r':
-		return 'r';
-	case '\t':
-		return 't';
-	case '\v':
-		return 'v';
-	case '\'':
-		return '\'';
-	case '\\':
-		return '\\';
-	default:
-		return 0;
-	}
+	return c == '\'' ? '\'' : bt_c_escape(c);
 }
 
 /* %c: the low byte; with '#', non-printables as C escapes. */

@@ -219,28 +219,7 @@ verbatim:
 /* The letter of a two-character escape for c, or 0. */
 static char short_escape(uint32_t c)
 {
-	switch (c) {
-	case '\a':
-		return 'a';
-	case '\b':
-		return 'b';
-	case '\f':
-		return 'f';
-	case '\n':
-		return 'n';
-	case '\r':
-		return 'r';
-	case '\t':
-		return 't';
-	case '\v':
-		return 'v';
-	case '"':
-		return '"';
-	case '\\':
-		return '\\';
-	default:
-		return 0;
-	}
+	return c == '"' ? '"' : bt_c_escape(c);
 }
 
 /* Bytes written by a text escaper; nothing lands past lim. */

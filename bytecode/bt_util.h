@@ -210,4 +210,32 @@ static inline size_t bt_snprintf(char *buf, size_t cap, const char *fmt, ...)
 	return n;
 }
 
+/*
+ * The letter of the C escape for c among \a \b \f \n \r \t \v and a
+ * backslash, or 0; each caller adds its own quote character.
+ */
+static inline char bt_c_escape(uint32_t c)
+{
+	switch (c) {
+	case '\a':
+		return 'a';
+	case '\b':
+		return 'b';
+	case '\f':
+		return 'f';
+	case '\n':
+		return 'n';
+	case '\r':
+		return 'r';
+	case '\t':
+		return 't';
+	case '\v':
+		return 'v';
+	case '\\':
+		return '\\';
+	default:
+		return 0;
+	}
+}
+
 #endif /* BT_UTIL_H */

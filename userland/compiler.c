@@ -2,11 +2,13 @@
  * compiler.c - the front-end context: creating and freeing it, and the
  * tapset search path it computes once.
  */
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "compiler.h"
+#include "lex.h"
 #include "diag.h"
 #include "preproc.h"
 
@@ -88,4 +90,39 @@ const char *const *tapset_dirs(struct compiler *cc, int *n)
 	}
 	*n = cc->ntapset_dirs;
 	return cc->tapset_dirs ? cc->tapset_dirs : none;
+}
+
+void tapset_each_file(struct compiler *cc, const char *suffix,
+		      void (*fn)(struct compiler *cc, struct token *toks,
+				 int ntoks, int file, void *arg),
+		      void *arg)
+{
+	size_t slen = strlen(suffix);
+	int ndirs;
+	const char *const *dirs = tapset_dirs(cc, &ndirs);
+
+	for (int d = 0; d < ndirs; d++) {
+		struct dirent **ents;
+		int n = scandir(dirs[d], &ents, NULL, alphasort);
+
+		if (n < 0)
+			continue;
+		for (int i = 0; i < n; i++) {
+			const char *nm = ents[i]->d_name;
+			size_t len = strlen(nm);
+
+			if (len > slen && !strcmp(nm + len - slen, suffix)) {
+				char *path = cc_printf(cc, "%s/%s", dirs[d], nm);
+				int f = cc_load_file(cc, path, true);
+				int nt;
+				struct token *toks = f >= 0 ?
+					lex_file(cc, f, &nt) : NULL;
+
+				if (toks)
+					fn(cc, toks, nt, f, arg);
+			}
+			free(ents[i]);
+		}
+		free(ents);
+	}
 }

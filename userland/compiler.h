@@ -89,4 +89,14 @@ void compiler_free(struct compiler *cc);
 /* The tapset search path (see compile_opts), computed once. */
 const char *const *tapset_dirs(struct compiler *cc, int *n);
 
+/*
+ * Loads and lexes every file ending in SUFFIX in the tapset path, in
+ * directory then name order, and hands FN the tokens of each that lexed.
+ */
+struct token;
+void tapset_each_file(struct compiler *cc, const char *suffix,
+		      void (*fn)(struct compiler *cc, struct token *toks,
+				 int ntoks, int file, void *arg),
+		      void *arg);
+
 #endif /* BYTETAP_COMPILER_H */

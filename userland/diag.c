@@ -265,54 +265,79 @@ static bool muted(struct compiler *cc, int *count)
 	return true;
 }
 
+/*
+ * How one kind of message is laid out: the prefix before the text, what
+ * follows it about the token (always, or only when there is one), the
+ * prefix of the source line shown under it, and whether a blank line ends
+ * it.
+ */
+struct diag_style {
+	const char *kind;
+	const char *tok_fmt;
+	bool tok_always;
+	const char *source;
+	bool blank;
+};
+
+static const struct diag_style parse_style = {
+	"parse error: ", "\n        saw: %s", true, "     source: ", true,
+};
+static const struct diag_style pp_style = {
+	"parse error: ", "\n         at: %s", true, "     source: ", true,
+};
+static const struct diag_style sema_style = {
+	"semantic error: ", ": %s", false, "        source: ", true,
+};
+static const struct diag_style warning_style = {
+	"WARNING: ", ": %s", false, " source: ", false,
+};
+static const struct diag_style plain_style = {
+	"error: ", NULL, false, NULL, false,
+};
+
+static void vreport(struct compiler *cc, int *count,
+		    const struct diag_style *st, const struct token *tok,
+		    const char *fmt, va_list ap)
+{
+	if (muted(cc, count))
+		return;
+	fputs(st->kind, cc->err);
+	vfprintf(cc->err, fmt, ap);
+	if (st->tok_fmt && (tok || st->tok_always))
+		fprintf(cc->err, st->tok_fmt, diag_token_desc(cc, tok));
+	fputc('\n', cc->err);
+	if (st->source)
+		show_source(cc, st->source, tok);
+	if (st->blank)
+		fputc('\n', cc->err);
+	(*count)++;
+}
+
+/* The variadic front of vreport(): one message of style ST to COUNT. */
+#define DIAG_REPORT(cc, count, st, tok, fmt)			\
+	do {							\
+		va_list ap;					\
+		va_start(ap, fmt);				\
+		vreport(cc, count, st, tok, fmt, ap);		\
+		va_end(ap);					\
+	} while (0)
+
 void diag_parse_error(struct compiler *cc, const struct token *tok,
 		      const char *fmt, ...)
 {
-	va_list ap;
-	if (muted(cc, &cc->nerrors))
-		return;
-	va_start(ap, fmt);
-	fputs("parse error: ", cc->err);
-	vfprintf(cc->err, fmt, ap);
-	va_end(ap);
-	fprintf(cc->err, "\n        saw: %s\n", diag_token_desc(cc, tok));
-	show_source(cc, "     source: ", tok);
-	fputc('\n', cc->err);
-	cc->nerrors++;
+	DIAG_REPORT(cc, &cc->nerrors, &parse_style, tok, fmt);
 }
 
 void diag_pp_error(struct compiler *cc, const struct token *tok,
 		   const char *fmt, ...)
 {
-	va_list ap;
-	if (muted(cc, &cc->nerrors))
-		return;
-	va_start(ap, fmt);
-	fputs("parse error: ", cc->err);
-	vfprintf(cc->err, fmt, ap);
-	va_end(ap);
-	fprintf(cc->err, "\n         at: %s\n", diag_token_desc(cc, tok));
-	show_source(cc, "     source: ", tok);
-	fputc('\n', cc->err);
-	cc->nerrors++;
+	DIAG_REPORT(cc, &cc->nerrors, &pp_style, tok, fmt);
 }
 
 void diag_sema_error(struct compiler *cc, const struct token *tok,
 		     const char *fmt, ...)
 {
-	va_list ap;
-	if (muted(cc, &cc->nerrors))
-		return;
-	va_start(ap, fmt);
-	fputs("semantic error: ", cc->err);
-	vfprintf(cc->err, fmt, ap);
-	va_end(ap);
-	if (tok)
-		fprintf(cc->err, ": %s", diag_token_desc(cc, tok));
-	fputc('\n', cc->err);
-	show_source(cc, "        source: ", tok);
-	fputc('\n', cc->err);
-	cc->nerrors++;
+	DIAG_REPORT(cc, &cc->nerrors, &sema_style, tok, fmt);
 }
 
 void diag_note(struct compiler *cc, const char *prefix,
@@ -329,29 +354,10 @@ void diag_note(struct compiler *cc, const char *prefix,
 void diag_warning(struct compiler *cc, const struct token *tok,
 		  const char *fmt, ...)
 {
-	va_list ap;
-	if (muted(cc, &cc->nwarnings))
-		return;
-	va_start(ap, fmt);
-	fputs("WARNING: ", cc->err);
-	vfprintf(cc->err, fmt, ap);
-	va_end(ap);
-	if (tok)
-		fprintf(cc->err, ": %s", diag_token_desc(cc, tok));
-	fputc('\n', cc->err);
-	show_source(cc, " source: ", tok);
-	cc->nwarnings++;
+	DIAG_REPORT(cc, &cc->nwarnings, &warning_style, tok, fmt);
 }
 
 void diag_plain_error(struct compiler *cc, const char *fmt, ...)
 {
-	va_list ap;
-	if (muted(cc, &cc->nerrors))
-		return;
-	va_start(ap, fmt);
-	fputs("error: ", cc->err);
-	vfprintf(cc->err, fmt, ap);
-	va_end(ap);
-	fputc('\n', cc->err);
-	cc->nerrors++;
+	DIAG_REPORT(cc, &cc->nerrors, &plain_style, NULL, fmt);
 }

@@ -540,36 +540,50 @@ static int fline_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->text, y->text);
 }
 
-static char *func_line(const struct func *f)
+/*
+ * "NAME:RET (p1, p2, ...)" in a malloc'ed string, PARAM writing the i-th
+ * parameter of OF.
+ */
+static char *sig_line(const char *name, enum type ret, int n, const void *of,
+		      void (*param)(FILE *m, const void *of, int i))
 {
 	char *buf;
 	size_t len;
 	FILE *m = open_memstream(&buf, &len);
 	if (!m)
 		abort();
-	fprintf(m, "%s:%s (", f->name, type_name(f->ret_type));
-	for (int i = 0; i < f->nparams; i++)
-		fprintf(m, "%s%s:%s", i ? ", " : "", f->locals[i]->name,
-			type_name(f->locals[i]->type));
+	fprintf(m, "%s:%s (", name, type_name(ret));
+	for (int i = 0; i < n; i++) {
+		fputs(i ? ", " : "", m);
+		param(m, of, i);
+	}
 	fputc(')', m);
 	fclose(m);
 	return buf;
 }
 
+static void func_param(FILE *m, const void *of, int i)
+{
+	const struct func *f = of;
+
+	fprintf(m, "%s:%s", f->locals[i]->name, type_name(f->locals[i]->type));
+}
+
+static char *func_line(const struct func *f)
+{
+	return sig_line(f->name, f->ret_type, f->nparams, f, func_param);
+}
+
+static void builtin_param(FILE *m, const void *of, int i)
+{
+	const struct builtin_sig *b = of;
+
+	fprintf(m, "arg%d:%s", i + 1, type_name(b->args[i]));
+}
+
 static char *builtin_line(const struct builtin_sig *b)
 {
-	char *buf;
-	size_t len;
-	FILE *m = open_memstream(&buf, &len);
-	if (!m)
-		abort();
-	fprintf(m, "%s:%s (", b->name, type_name(b->ret));
-	for (int i = 0; i < b->nargs; i++)
-		fprintf(m, "%sarg%d:%s", i ? ", " : "", i + 1,
-			type_name(b->args[i]));
-	fputc(')', m);
-	fclose(m);
-	return buf;
+	return sig_line(b->name, b->ret, b->nargs, b, builtin_param);
 }
 
 static void dump_locals(FILE *out, struct symbol *const *locals, int from, int n)

@@ -7,7 +7,6 @@
  * may contain conditionals and a condition may use $1 or macros.
  * Nesting of either kind is handled with explicit stacks, not recursion.
  */
-#include <dirent.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,46 +506,31 @@ static bool define_macro(struct pp *pp, struct hmap *table, struct frame *f,
 	return true;
 }
 
+/* The @define's of one library macro file into the library table. */
+static void library_macros_of(struct compiler *cc, struct token *toks,
+			      int nt, int file, void *arg)
+{
+	struct pp_state *st = arg;
+	struct pp sub = { .cc = cc };
+	const struct token **ptrs = cc_alloc(cc, sizeof(*ptrs) * (size_t)nt);
+
+	(void)file;
+	for (int k = 0; k < nt; k++)
+		ptrs[k] = &toks[k];
+	struct frame fr = { ptrs, 0, nt, NULL, false };
+	while (fr.pos < fr.n) {
+		const struct token *t = ptrs[fr.pos++];
+		if (tok_is_ident(t, "@define"))
+			define_macro(&sub, &st->libmacros, &fr, t);
+	}
+}
+
 /* Reads every *.stpm in the tapset path once: library macros. */
 static void load_library_macros(struct compiler *cc)
 {
 	struct pp_state *st = pp_state(cc);
 	st->libmacros_loaded = true;
-	int ndirs;
-	const char *const *dirs = tapset_dirs(cc, &ndirs);
-	for (int d = 0; d < ndirs; d++) {
-		struct dirent **ents;
-		int n = scandir(dirs[d], &ents, NULL, alphasort);
-		if (n < 0)
-			continue;
-		for (int i = 0; i < n; i++) {
-			size_t len = strlen(ents[i]->d_name);
-			if (len > 5 &&
-			    !strcmp(ents[i]->d_name + len - 5, ".stpm")) {
-				char *path = cc_printf(cc, "%s/%s", dirs[d],
-						       ents[i]->d_name);
-				int f = cc_load_file(cc, path, true);
-				int nt;
-				struct token *toks = f >= 0 ?
-					lex_file(cc, f, &nt) : NULL;
-				if (toks) {
-					struct pp sub = { .cc = cc };
-					const struct token **ptrs = cc_alloc(cc,
-						sizeof(*ptrs) * (size_t)nt);
-					for (int k = 0; k < nt; k++)
-						ptrs[k] = &toks[k];
-					struct frame fr = { ptrs, 0, nt, NULL, false };
-					while (fr.pos < fr.n) {
-						const struct token *t = ptrs[fr.pos++];
-						if (tok_is_ident(t, "@define"))
-							define_macro(&sub, &st->libmacros, &fr, t);
-					}
-				}
-			}
-			free(ents[i]);
-		}
-		free(ents);
-	}
+	tapset_each_file(cc, ".stpm", library_macros_of, st);
 }
 
 static const struct macro *find_macro(struct pp *pp, const char *name)

@@ -484,8 +484,14 @@ struct target_ctx *target_ctx_of(struct compiler *cc,
 	return probe_context(cc, pp, why);
 }
 
-struct target_ctx *target_trace_ctx(struct compiler *cc,
-				    const struct point_info *pi, const char **why)
+/*
+ * A context of KIND at point PI, named "WHAT PATTERN", on the BTF the point
+ * reads; NULL (and *why) when there is no BTF.
+ */
+static struct target_ctx *new_point_ctx(struct compiler *cc,
+					const struct point_info *pi,
+					enum target_kind kind,
+					const char *what, const char **why)
 {
 	const struct btf *b = target_btf(pi, why);
 	struct target_ctx *ctx;
@@ -494,9 +500,20 @@ struct target_ctx *target_trace_ctx(struct compiler *cc,
 		return NULL;
 	ctx = cc_alloc(cc, sizeof(*ctx));
 	ctx->btf = b;
-	ctx->kind = TCTX_TRACE;
-	ctx->names = trace_names(cc, b, pi->pattern, &ctx->proto);
-	ctx->where = cc_printf(cc, "tracepoint %s", pi->pattern);
+	ctx->kind = kind;
+	ctx->where = cc_printf(cc, "%s %s", what, pi->pattern);
+	return ctx;
+}
+
+struct target_ctx *target_trace_ctx(struct compiler *cc,
+				    const struct point_info *pi, const char **why)
+{
+	struct target_ctx *ctx = new_point_ctx(cc, pi, TCTX_TRACE,
+					       "tracepoint", why);
+
+	if (!ctx)
+		return NULL;
+	ctx->names = trace_names(cc, ctx->btf, pi->pattern, &ctx->proto);
 	if (ctx->proto < 0) {
 		*why = cc_printf(cc, "no tracepoint %s in the kernel's BTF",
 				 pi->pattern);
@@ -508,16 +525,12 @@ struct target_ctx *target_trace_ctx(struct compiler *cc,
 struct target_ctx *target_func_ctx(struct compiler *cc,
 				   const struct point_info *pi, const char **why)
 {
-	const struct btf *b = target_btf(pi, why);
-	struct target_ctx *ctx;
+	struct target_ctx *ctx = new_point_ctx(cc, pi, pi->ret ? TCTX_RETURN :
+					       TCTX_FUNC, "function", why);
 
-	if (!b)
+	if (!ctx)
 		return NULL;
-	ctx = cc_alloc(cc, sizeof(*ctx));
-	ctx->btf = b;
-	ctx->kind = pi->ret ? TCTX_RETURN : TCTX_FUNC;
-	ctx->proto = kbtf_func(b, pi->pattern);
-	ctx->where = cc_printf(cc, "function %s", pi->pattern);
+	ctx->proto = kbtf_func(ctx->btf, pi->pattern);
 	if (ctx->proto < 0) {
 		*why = cc_printf(cc, "no function %s in the %s BTF", pi->pattern,
 				 pi->module ? "module's" : "kernel's");

@@ -35,31 +35,32 @@ static int has_effects(const struct expr *e)
 }
 
 
-/* Value of e in an int register that later code may not overwrite. */
-static int gen_int_stable(struct fn *f, struct expr *e, struct expr *later)
+/*
+ * Value of e in a register (a string one when STR) that later code may
+ * not overwrite: a local that LATER may change is copied first.
+ */
+static int gen_stable(struct fn *f, struct expr *e, struct expr *later,
+		      bool str)
 {
 	int r = gen(f, e, -1);
 
 	if (has_effects(later) && e->kind == E_VAR && e->sym->kind != SYM_GLOBAL) {
-		int t = tmp_r(f);
+		int t = str ? tmp_s(f) : tmp_r(f);
 
-		emit(f, BT_OP_MOV, 0, t, r, 0);
+		emit(f, str ? BT_OP_SMOV : BT_OP_MOV, 0, t, r, 0);
 		return t;
 	}
 	return r;
 }
 
+static int gen_int_stable(struct fn *f, struct expr *e, struct expr *later)
+{
+	return gen_stable(f, e, later, false);
+}
+
 static int gen_str_stable(struct fn *f, struct expr *e, struct expr *later)
 {
-	int r = gen(f, e, -1);
-
-	if (has_effects(later) && e->kind == E_VAR && e->sym->kind != SYM_GLOBAL) {
-		int t = tmp_s(f);
-
-		emit(f, BT_OP_SMOV, 0, t, r, 0);
-		return t;
-	}
-	return r;
+	return gen_stable(f, e, later, true);
 }
 /*
  * Evaluate a key tuple into consecutive registers: int keys from *kb,

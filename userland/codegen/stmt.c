@@ -63,26 +63,42 @@ static void push_loop(struct fn *f, struct loopctx *lc, struct label *brk,
 	f->loop = lc;
 }
 
+/*
+ * A loop's body with break and continue bound to BRK and CONT; continue
+ * lands after it.
+ */
+static void gen_loop_body(struct fn *f, struct stmt *body, struct label *brk,
+			  struct label *cont)
+{
+	struct loopctx lc;
+
+	push_loop(f, &lc, brk, cont);
+	gen_body(f, body);
+	f->loop = lc.outer;
+	label_here(f, cont);
+}
+
+/* The jump back to HEAD that ends a loop, and its break label after it. */
+static void close_loop(struct fn *f, uint32_t head, struct label *brk)
+{
+	emit(f, BT_OP_LOOP, BT_ACT_LE0, head, 1, 0);
+	label_here(f, brk);
+}
+
 /* do BODY while (E): the body first; continue goes to the test */
 static void gen_do_while(struct fn *f, struct stmt *st)
 {
 	struct label *brk = label_new(), *cont = label_new();
-	struct loopctx lc;
 	uint32_t head = pb_pc(f->g->pb);
 
-	push_loop(f, &lc, brk, cont);
-	gen_body(f, st->body);
-	f->loop = lc.outer;
-	label_here(f, cont);
+	gen_loop_body(f, st->body, brk, cont);
 	gen_branch(f, st->expr, 0, brk);
-	emit(f, BT_OP_LOOP, BT_ACT_LE0, head, 1, 0);
-	label_here(f, brk);
+	close_loop(f, head, brk);
 }
 
 static void gen_while(struct fn *f, struct stmt *st)
 {
 	struct label *brk = label_new(), *cont = label_new();
-	struct loopctx lc;
 	uint32_t head = pb_pc(f->g->pb);
 
 	if (st->do_while) {
@@ -93,18 +109,13 @@ static void gen_while(struct fn *f, struct stmt *st)
 	}
 
 	gen_branch(f, st->expr, 0, brk);
-	push_loop(f, &lc, brk, cont);
-	gen_body(f, st->body);
-	f->loop = lc.outer;
-	label_here(f, cont);
-	emit(f, BT_OP_LOOP, BT_ACT_LE0, head, 1, 0);
-	label_here(f, brk);
+	gen_loop_body(f, st->body, brk, cont);
+	close_loop(f, head, brk);
 }
 
 static void gen_for(struct fn *f, struct stmt *st)
 {
 	struct label *brk = label_new(), *cont = label_new();
-	struct loopctx lc;
 	uint32_t head;
 
 	if (st->init)
@@ -112,10 +123,7 @@ static void gen_for(struct fn *f, struct stmt *st)
 	head = pb_pc(f->g->pb);
 	if (st->expr)
 		gen_branch(f, st->expr, 0, brk);
-	push_loop(f, &lc, brk, cont);
-	gen_body(f, st->body);
-	f->loop = lc.outer;
-	label_here(f, cont);
+	gen_loop_body(f, st->body, brk, cont);
 	if (st->step) {
 		int mr = f->top_r, ms = f->top_s;
 
@@ -128,8 +136,7 @@ static void gen_for(struct fn *f, struct stmt *st)
 		f->top_r = mr;
 		f->top_s = ms;
 	}
-	emit(f, BT_OP_LOOP, BT_ACT_LE0, head, 1, 0);
-	label_here(f, brk);
+	close_loop(f, head, brk);
 }
 
 /* Load an iterator's key c (or value) into sym, a local or a global. */
@@ -171,7 +178,6 @@ static void gen_foreach_hist(struct fn *f, struct stmt *st)
 	struct expr *h = fe->base, *lv = h->lhs;
 	struct gslot *gs = slot_of(f, lv->sym);
 	struct label *brk = label_new(), *cont = label_new();
-	struct loopctx lc;
 	int nb, kb = 0, ks = 0, i, lim, b, cnt;
 	uint32_t head;
 
@@ -197,12 +203,8 @@ static void gen_foreach_hist(struct fn *f, struct stmt *st)
 		emit_map(f, BT_OP_MHIST, 0, cnt, lv->sym, kb, ks, 0, 0);
 		store_sym(f, fe->value, cnt);
 	}
-	push_loop(f, &lc, brk, cont);
-	gen_body(f, fe->body);
-	f->loop = lc.outer;
-	label_here(f, cont);
-	emit(f, BT_OP_LOOP, BT_ACT_LE0, head, 1, 0);
-	label_here(f, brk);
+	gen_loop_body(f, fe->body, brk, cont);
+	close_loop(f, head, brk);
 }
 
 static void gen_foreach(struct fn *f, struct stmt *st)
@@ -210,7 +212,6 @@ static void gen_foreach(struct fn *f, struct stmt *st)
 	struct foreach *fe = st->fe;
 	struct symbol *arr;
 	struct label *brk = label_new(), *cont = label_new();
-	struct loopctx lc;
 	int slice[MAX_ARRAY_KEYS], i, it, lim = -1, n = -1;
 	unsigned sort = BT_SORT_NONE, col = 0, stat = BT_AGG_COUNT;
 	uint32_t head;
@@ -253,12 +254,8 @@ static void gen_foreach(struct fn *f, struct stmt *st)
 		assign_local(f, fe->keys[i], BT_OP_ITKEY, BT_OP_ITKEYS, it, i);
 	if (fe->value && arr->type != TY_STATS)
 		assign_local(f, fe->value, BT_OP_ITVAL, BT_OP_ITVALS, it, 0);
-	push_loop(f, &lc, brk, cont);
-	gen_body(f, fe->body);
-	f->loop = lc.outer;
-	label_here(f, cont);
-	emit(f, BT_OP_LOOP, BT_ACT_LE0, head, 1, 0);
-	label_here(f, brk);
+	gen_loop_body(f, fe->body, brk, cont);
+	close_loop(f, head, brk);
 	f->top_it--;
 }
 

@@ -422,22 +422,41 @@ struct expr *parse_unary(struct parser *p)
 /* One left-associative binary level. */
 struct binop { const char *tok; enum op op; };
 
+/* The entry of the NULL-ended table OPS that token t spells, or NULL. */
+static const struct binop *find_binop(const struct binop *ops,
+				      const struct token *t)
+{
+	for (; ops->tok; ops++)
+		if (tok_is(t, ops->tok))
+			return ops;
+	return NULL;
+}
+
 static struct expr *parse_left(struct parser *p, const struct binop *ops,
 			       struct expr *(*sub)(struct parser *))
 {
 	struct expr *e = sub(p);
 	for (;;) {
 		const struct token *t = p_peek(p);
-		int i;
-		for (i = 0; ops[i].tok; i++)
-			if (tok_is(t, ops[i].tok))
-				break;
-		if (!ops[i].tok)
+		const struct binop *o = find_binop(ops, t);
+		if (!o)
 			return e;
 		p_next(p);
-		e = new_binary(p, E_BINARY, ops[i].op, t, e, sub(p));
+		e = new_binary(p, E_BINARY, o->op, t, e, sub(p));
 	}
 }
+
+/*
+ * A left-associative level with one operator TEXT (OP) over the level
+ * NEXT that binds tighter.
+ */
+#define BINARY_LEVEL(name, text, op, next)				\
+	static struct expr *name(struct parser *p)			\
+	{								\
+		static const struct binop ops[] = {			\
+			{ text, op }, { NULL, 0 } };			\
+		return parse_left(p, ops, next);			\
+	}
 
 static struct expr *parse_mul(struct parser *p)
 {
@@ -453,11 +472,7 @@ static struct expr *parse_add(struct parser *p)
 	return parse_left(p, ops, parse_mul);
 }
 
-static struct expr *parse_concat(struct parser *p)
-{
-	static const struct binop ops[] = { { ".", OP_CONCAT }, { NULL, 0 } };
-	return parse_left(p, ops, parse_add);
-}
+BINARY_LEVEL(parse_concat, ".", OP_CONCAT, parse_add)
 
 static struct expr *parse_shift(struct parser *p)
 {
@@ -482,14 +497,11 @@ static struct expr *parse_comparison(struct parser *p)
 			return new_binary(p, E_REGEX, tok_is(t, "=~") ? OP_MATCH :
 					  OP_NMATCH, t, e, re);
 		}
-		int i;
-		for (i = 0; ops[i].tok; i++)
-			if (tok_is(t, ops[i].tok))
-				break;
-		if (!ops[i].tok)
+		const struct binop *o = find_binop(ops, t);
+		if (!o)
 			return e;
 		p_next(p);
-		e = new_binary(p, E_BINARY, ops[i].op, t, e, parse_shift(p));
+		e = new_binary(p, E_BINARY, o->op, t, e, parse_shift(p));
 	}
 }
 
@@ -519,35 +531,15 @@ static struct expr *parse_in(struct parser *p)
 	return new_binary(p, E_IN, OP_NONE, in, idx, NULL);
 }
 
-static struct expr *parse_bitand(struct parser *p)
-{
-	static const struct binop ops[] = { { "&", OP_BITAND }, { NULL, 0 } };
-	return parse_left(p, ops, parse_in);
-}
+BINARY_LEVEL(parse_bitand, "&", OP_BITAND, parse_in)
 
-static struct expr *parse_bitxor(struct parser *p)
-{
-	static const struct binop ops[] = { { "^", OP_BITXOR }, { NULL, 0 } };
-	return parse_left(p, ops, parse_bitand);
-}
+BINARY_LEVEL(parse_bitxor, "^", OP_BITXOR, parse_bitand)
 
-static struct expr *parse_bitor(struct parser *p)
-{
-	static const struct binop ops[] = { { "|", OP_BITOR }, { NULL, 0 } };
-	return parse_left(p, ops, parse_bitxor);
-}
+BINARY_LEVEL(parse_bitor, "|", OP_BITOR, parse_bitxor)
 
-static struct expr *parse_land(struct parser *p)
-{
-	static const struct binop ops[] = { { "&&", OP_LAND }, { NULL, 0 } };
-	return parse_left(p, ops, parse_bitor);
-}
+BINARY_LEVEL(parse_land, "&&", OP_LAND, parse_bitor)
 
-static struct expr *parse_lor(struct parser *p)
-{
-	static const struct binop ops[] = { { "||", OP_LOR }, { NULL, 0 } };
-	return parse_left(p, ops, parse_land);
-}
+BINARY_LEVEL(parse_lor, "||", OP_LOR, parse_land)
 
 static struct expr *parse_ternary(struct parser *p)
 {

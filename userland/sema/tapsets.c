@@ -3,7 +3,6 @@
  * function, global, alias), and pulling in the files the code needs, to
  * closure.
  */
-#include <dirent.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +117,12 @@ static void index_tokens(struct compiler *cc, struct tapset_index *ix,
 	}
 }
 
+static void index_file(struct compiler *cc, struct token *toks, int nt,
+		       int file, void *arg)
+{
+	index_tokens(cc, arg, toks, nt, file);
+}
+
 static struct tapset_index *tapset_index(struct sema *S)
 {
 	struct compiler *cc = S->cc;
@@ -125,32 +130,11 @@ static struct tapset_index *tapset_index(struct sema *S)
 		return cc->tsidx;
 	struct tapset_index *ix = cc_alloc(cc, sizeof(*ix));
 	cc->tsidx = ix;
-	int ndirs;
-	const char *const *dirs = tapset_dirs(cc, &ndirs);
 	/* lexical errors in files nobody uses must stay quiet */
 	FILE *saved = cc->err;
 	int saved_errors = cc->nerrors;
 	cc->err = NULL;			/* no error stream: counted only */
-	for (int d = 0; d < ndirs; d++) {
-		struct dirent **ents;
-		int n = scandir(dirs[d], &ents, NULL, alphasort);
-		if (n < 0)
-			continue;
-		for (int i = 0; i < n; i++) {
-			const char *nm = ents[i]->d_name;
-			size_t len = strlen(nm);
-			if (len > 4 && !strcmp(nm + len - 4, ".stp")) {
-				char *path = cc_printf(cc, "%s/%s", dirs[d], nm);
-				int f = cc_load_file(cc, path, true);
-				int nt;
-				struct token *toks = f >= 0 ? lex_file(cc, f, &nt) : NULL;
-				if (toks)
-					index_tokens(cc, ix, toks, nt, f);
-			}
-			free(ents[i]);
-		}
-		free(ents);
-	}
+	tapset_each_file(cc, ".stp", index_file, ix);
 	cc->err = saved;
 	cc->nerrors = saved_errors;
 	return ix;

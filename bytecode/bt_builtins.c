@@ -191,8 +191,7 @@ int bt_builtin_call(struct bt_ctx *ctx, unsigned int id, int64_t *r, char *s,
 		return 0;
 	case BT_B_STR_REPLACE:
 		n = bt_sf_str_replace(tmp, slen, s0, s1, s2);
-		bt_memcpy(s0, tmp, n + 1);
-		return 0;
+		break;
 	case BT_B_STRTOL:
 		r[b] = bt_sf_strtol(s0, r[b], slen);
 		return 0;
@@ -201,16 +200,13 @@ int bt_builtin_call(struct bt_ctx *ctx, unsigned int id, int64_t *r, char *s,
 		return 0;
 	case BT_B_TEXT_STR:
 		n = bt_sf_text_str(tmp, slen, s0);
-		bt_memcpy(s0, tmp, n + 1);
-		return 0;
+		break;
 	case BT_B_TEXT_STRN:
 		n = bt_sf_text_strn(tmp, slen, s0, r[b], r[b + 1]);
-		bt_memcpy(s0, tmp, n + 1);
-		return 0;
+		break;
 	case BT_B_STRING_QUOTED:
 		n = bt_sf_string_quoted(tmp, slen, s0);
-		bt_memcpy(s0, tmp, n + 1);
-		return 0;
+		break;
 	case BT_B_TOKENIZE:
 		bt_sf_tokenize(&ctx->tok, s0, s1, s0, slen);
 		return 0;
@@ -258,4 +254,10 @@ int bt_builtin_call(struct bt_ctx *ctx, unsigned int id, int64_t *r, char *s,
 		}
 		return host_call(ctx, id, r, s, b, c);
 	}
+	/*
+	 * The arms that break built a string result of n bytes in scratch,
+	 * since it is made from the very string it replaces.
+	 */
+	bt_memcpy(s0, tmp, n + 1);
+	return 0;
 }

@@ -173,6 +173,25 @@ static int push_conv_kinds(struct fmt_parser *p, const struct bt_fmt_comp *c)
 }
 
 /*
+ * A width or precision at *i: '*' sets star in *flags, digits set *num.
+ * Returns whether either was there.
+ */
+static bool parse_wp(const struct fmt_parser *p, size_t *i, uint8_t star,
+		     uint8_t *flags, int32_t *num)
+{
+	if (*i < p->len && p->fmt[*i] == '*') {
+		*flags |= star;
+		(*i)++;
+		return true;
+	}
+	if (*i < p->len && fmt_isdigit(p->fmt[*i])) {
+		*num = parse_num(p, i);
+		return true;
+	}
+	return false;
+}
+
+/*
  * One conversion spec; *i points just after its '%'.  Returns 0 with *i
  * after the spec, 1 when the format ended inside a spec that had nothing
  * in it but an 'l' or a bare '.' (stap silently drops those), or an error.
@@ -189,24 +208,12 @@ static int parse_spec(struct fmt_parser *p, size_t *i, size_t spec,
 		seen = true;
 		(*i)++;
 	}
-	if (*i < p->len && p->fmt[*i] == '*') {
-		c.flags |= BT_FMT_F_WIDTH_STAR;
+	if (parse_wp(p, i, BT_FMT_F_WIDTH_STAR, &c.flags, &c.width))
 		seen = true;
-		(*i)++;
-	} else if (*i < p->len && fmt_isdigit(p->fmt[*i])) {
-		c.width = parse_num(p, i);
-		seen = true;
-	}
 	if (*i < p->len && p->fmt[*i] == '.') {
 		(*i)++;
-		if (*i < p->len && p->fmt[*i] == '*') {
-			c.flags |= BT_FMT_F_PREC_STAR;
+		if (parse_wp(p, i, BT_FMT_F_PREC_STAR, &c.flags, &c.prec))
 			seen = true;
-			(*i)++;
-		} else if (*i < p->len && fmt_isdigit(p->fmt[*i])) {
-			c.prec = parse_num(p, i);
-			seen = true;
-		}
 	}
 	if (*i < p->len && p->fmt[*i] == 'l')
 		(*i)++;
@@ -643,6 +650,26 @@ static int64_t clamp_wp(int64_t v, int64_t limit)
 	return i > limit ? limit : i;
 }
 
+/*
+ * The width or precision a conversion renders with: with star the next
+ * int argument, else the format's own (-1: none, *out stays); clamped.
+ * false: no argument left for the star.
+ */
+static bool take_wp(struct fmt_args *a, bool star, int32_t given,
+		    int64_t limit, int64_t *out)
+{
+	int64_t v;
+
+	if (star) {
+		if (!arg_int(a, &v))
+			return false;
+		*out = clamp_wp(v, limit);
+	} else if (given >= 0) {
+		*out = clamp_wp(given, limit);
+	}
+	return true;
+}
+
 static int render_conv(struct bt_fmt_out *o, const struct bt_fmt_comp *c,
 		       struct fmt_args *a, int mode)
 {
@@ -658,20 +685,10 @@ static int render_conv(struct bt_fmt_out *o, const struct bt_fmt_comp *c,
 	const char *s;
 	size_t len;
 
-	if (c->flags & BT_FMT_F_WIDTH_STAR) {
-		if (!arg_int(a, &v))
-			return BT_FMT_EARGS;
-		width = clamp_wp(v, limit);
-	} else if (c->width >= 0) {
-		width = clamp_wp(c->width, limit);
-	}
-	if (c->flags & BT_FMT_F_PREC_STAR) {
-		if (!arg_int(a, &v))
-			return BT_FMT_EARGS;
-		prec = clamp_wp(v, limit);
-	} else if (c->prec >= 0) {
-		prec = clamp_wp(c->prec, limit);
-	}
+	if (!take_wp(a, c->flags & BT_FMT_F_WIDTH_STAR, c->width, limit,
+		     &width) ||
+	    !take_wp(a, c->flags & BT_FMT_F_PREC_STAR, c->prec, limit, &prec))
+		return BT_FMT_EARGS;
 
 	switch (c->conv) {
 	case BT_FMT_STRING:

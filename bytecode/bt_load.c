@@ -36,33 +36,40 @@ static int fail(struct bt_diag *d, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * The sections bt_load() views in place: each one's BT_SEC_ name, the
+ * type of its elements (a byte for byte sections) and the struct bt_prog
+ * array and count it fills.  LIMITS is copied instead (load_limits()).
+ */
+#define VIEWED_SECTIONS(X)						\
+	X(CODE, struct bt_insn, code, ncode)				\
+	X(FUNCS, struct bt_func_decl, funcs, nfuncs)			\
+	X(CONSTS, int64_t, consts, nconsts)				\
+	X(STRTAB, char, strtab, strtab_size)				\
+	X(STRCONSTS, uint32_t, strconsts, nstrconsts)			\
+	X(GLOBALS, struct bt_global_decl, globals, nglobals)		\
+	X(MAPS, struct bt_map_decl, maps, nmaps)			\
+	X(FORMATS, struct bt_format_decl, formats, nformats)		\
+	X(REGEXES, struct bt_regex_decl, regexes, nregexes)		\
+	X(REGEXCODE, uint8_t, regexcode, regexcode_size)		\
+	X(PROBES, struct bt_probe_decl, probes, nprobes)		\
+	X(LOCKS, struct bt_lock_ref, locks, nlocks)			\
+	X(LOCS, struct bt_loc, locs, nlocs)
+
+#define SEC_NAME(sec, type, field, nfield)	[BT_SEC_##sec] = #sec,
 static const char *const sec_names[BT_SEC__MAX] = {
-	[BT_SEC_CODE] = "CODE", [BT_SEC_FUNCS] = "FUNCS",
-	[BT_SEC_CONSTS] = "CONSTS", [BT_SEC_STRTAB] = "STRTAB",
-	[BT_SEC_STRCONSTS] = "STRCONSTS", [BT_SEC_GLOBALS] = "GLOBALS",
-	[BT_SEC_MAPS] = "MAPS", [BT_SEC_FORMATS] = "FORMATS",
-	[BT_SEC_REGEXES] = "REGEXES", [BT_SEC_REGEXCODE] = "REGEXCODE",
-	[BT_SEC_PROBES] = "PROBES", [BT_SEC_LOCKS] = "LOCKS",
-	[BT_SEC_LOCS] = "LOCS", [BT_SEC_LIMITS] = "LIMITS",
+	VIEWED_SECTIONS(SEC_NAME)
+	[BT_SEC_LIMITS] = "LIMITS",
 };
+#undef SEC_NAME
 
 /* Element size of each section type; 1 for byte sections. */
+#define SEC_ELEM(sec, type, field, nfield)	[BT_SEC_##sec] = sizeof(type),
 static const uint32_t sec_elem[BT_SEC__MAX] = {
-	[BT_SEC_CODE] = sizeof(struct bt_insn),
-	[BT_SEC_FUNCS] = sizeof(struct bt_func_decl),
-	[BT_SEC_CONSTS] = sizeof(int64_t),
-	[BT_SEC_STRTAB] = 1,
-	[BT_SEC_STRCONSTS] = sizeof(uint32_t),
-	[BT_SEC_GLOBALS] = sizeof(struct bt_global_decl),
-	[BT_SEC_MAPS] = sizeof(struct bt_map_decl),
-	[BT_SEC_FORMATS] = sizeof(struct bt_format_decl),
-	[BT_SEC_REGEXES] = sizeof(struct bt_regex_decl),
-	[BT_SEC_REGEXCODE] = 1,
-	[BT_SEC_PROBES] = sizeof(struct bt_probe_decl),
-	[BT_SEC_LOCKS] = sizeof(struct bt_lock_ref),
-	[BT_SEC_LOCS] = sizeof(struct bt_loc),
+	VIEWED_SECTIONS(SEC_ELEM)
 	[BT_SEC_LIMITS] = sizeof(struct bt_limits),
 };
+#undef SEC_ELEM
 
 struct sec_view {
 	const uint8_t *p;
@@ -461,23 +468,10 @@ int bt_load(struct bt_prog *prog, const void *blob, uint32_t size,
 		return -1;
 	prog->blob = blob;
 	prog->blob_size = size;
-#define VIEW(field, nfield, type) do {					\
-		prog->field = (const void *)sv[type].p;			\
-		prog->nfield = sv[type].count;				\
-	} while (0)
-	VIEW(code, ncode, BT_SEC_CODE);
-	VIEW(funcs, nfuncs, BT_SEC_FUNCS);
-	VIEW(consts, nconsts, BT_SEC_CONSTS);
-	VIEW(strtab, strtab_size, BT_SEC_STRTAB);
-	VIEW(strconsts, nstrconsts, BT_SEC_STRCONSTS);
-	VIEW(globals, nglobals, BT_SEC_GLOBALS);
-	VIEW(maps, nmaps, BT_SEC_MAPS);
-	VIEW(formats, nformats, BT_SEC_FORMATS);
-	VIEW(regexes, nregexes, BT_SEC_REGEXES);
-	VIEW(regexcode, regexcode_size, BT_SEC_REGEXCODE);
-	VIEW(probes, nprobes, BT_SEC_PROBES);
-	VIEW(locks, nlocks, BT_SEC_LOCKS);
-	VIEW(locs, nlocs, BT_SEC_LOCS);
+#define VIEW(sec, type, field, nfield)				\
+	prog->field = (const type *)sv[BT_SEC_##sec].p;		\
+	prog->nfield = sv[BT_SEC_##sec].count;
+	VIEWED_SECTIONS(VIEW)
 #undef VIEW
 	if (load_limits(prog, sv, diag) || load_strings(prog, diag) ||
 	    load_funcs(prog, diag) || load_globals(prog, diag))

@@ -68,6 +68,14 @@ static int range_ok(uint32_t base, uint32_t count, uint32_t n)
 	return count == 0 ? base == 0 : (uint64_t)base + count <= n;
 }
 
+/* An index into one of the program's n-long tables of what. */
+static int index_ok(struct vst *v, const char *what, uint32_t val, uint32_t n)
+{
+	if (val >= n)
+		return vfail(v, "%s %u out of range (%u)", what, val, n);
+	return 0;
+}
+
 /* A jump target (flow through it is checked by check_flow()). */
 static int note_jump(struct vst *v, uint32_t t)
 {
@@ -102,35 +110,22 @@ static int check_generic(struct vst *v, unsigned int kind, uint32_t val,
 				     opname(v->code[v->pc].op), val, f->nstrs);
 		return 0;
 	case BT_O_K:
-		if (val >= p->nconsts)
-			return vfail(v, "constant %u out of range (%u)", val, p->nconsts);
-		return 0;
+		return index_ok(v, "constant", val, p->nconsts);
 	case BT_O_KS:
-		if (val >= p->nstrconsts)
-			return vfail(v, "string constant %u out of range (%u)", val,
-				     p->nstrconsts);
-		return 0;
+		return index_ok(v, "string constant", val, p->nstrconsts);
 	case BT_O_F:
-		if (val >= p->nfuncs)
-			return vfail(v, "function %u out of range (%u)", val, p->nfuncs);
-		return 0;
+		return index_ok(v, "function", val, p->nfuncs);
 	case BT_O_FMT:
-		if (val >= p->nformats)
-			return vfail(v, "format %u out of range (%u)", val, p->nformats);
-		return 0;
+		return index_ok(v, "format", val, p->nformats);
 	case BT_O_RX:
-		if (val >= p->nregexes)
-			return vfail(v, "regex %u out of range (%u)", val, p->nregexes);
-		return 0;
+		return index_ok(v, "regex", val, p->nregexes);
 	case BT_O_IT:
 		if (val >= f->niters)
 			return vfail(v, "iterator it%u out of range (niters %u)", val,
 				     f->niters);
 		return 0;
 	case BT_O_B:
-		if (val >= BT_B__COUNT)
-			return vfail(v, "builtin %u out of range (%u)", val, BT_B__COUNT);
-		return 0;
+		return index_ok(v, "builtin", val, BT_B__COUNT);
 	case BT_O_T:
 		if (val <= v->pc || val >= v->len)
 			return vfail(v, "jump target %u out of range", val);
@@ -146,10 +141,8 @@ static int check_generic(struct vst *v, unsigned int kind, uint32_t val,
 
 static const struct bt_map_decl *map_of(struct vst *v, uint32_t m)
 {
-	if (m >= v->prog->nmaps) {
-		vfail(v, "map %u out of range (%u)", m, v->prog->nmaps);
+	if (index_ok(v, "map", m, v->prog->nmaps))
 		return NULL;
-	}
 	return &v->prog->maps[m];
 }
 
@@ -352,8 +345,8 @@ static int check_insn(struct vst *v)
 		uint32_t g = (op == BT_OP_GLD || op == BT_OP_GSLD) ? in->b : in->a;
 		int want = (op == BT_OP_GLD || op == BT_OP_GST) ? BT_KIND_INT : BT_KIND_STR;
 
-		if (g >= v->prog->nglobals)
-			return vfail(v, "global %u out of range (%u)", g, v->prog->nglobals);
+		if (index_ok(v, "global", g, v->prog->nglobals))
+			return -1;
 		if (v->prog->globals[g].kind != want)
 			return vfail(v, "%s on %s global '%s'", oi->name,
 				     want == BT_KIND_INT ? "string" : "integer",

@@ -819,6 +819,54 @@ static int interp(struct bt_ctx *ctx, uint32_t func)
 	if (bt_unlikely(charge(ctx, (n))))				\
 		goto overtime;						\
 } while (0)
+/*
+ * RA = RB op RC for / and %: by 0 is an error, and by -1 gives by_m1,
+ * because INT64_MIN / -1 overflows: undefined in C, a trap on x86.
+ */
+#define DIVIDE(op, by_m1) do {						\
+	int64_t y = RC;							\
+									\
+	if (bt_unlikely(y == 0))					\
+		RAISE("division by 0");					\
+	RA = y == -1 ? (by_m1) : RB op y;				\
+	in++;								\
+	NEXT();								\
+} while (0)
+/* int-valued map m's entry for KEYS, made if new; NULL: the map is full */
+#define INSERT_INT(m)							\
+	(bt_map_is_i1(m) ? bt_map_insert1((m), RC) :			\
+			   bt_map_insert((m), KEYS, NULL))
+/* every instance of a map variable: its one, or per cpu and the aggregate */
+#define FOR_EACH_INST(m, mv)						\
+	for ((m) = (mv)->inst; (m) < (mv)->inst + (mv)->ninst; (m)++)
+/*
+ * m = what a read of the whole of map in->b sees: its one instance, or
+ * for a stats map the aggregate of the per-cpu ones, merged now.
+ */
+#define WHOLE_MAP(m) do {						\
+	(m) = MAP0(in->b);						\
+	if (MV(in->b)->stats) {						\
+		rc = build_agg(ctx, in->b);				\
+		if (rc == -2)						\
+			goto overtime;					\
+		if (rc)							\
+			RAISE_SET();					\
+		(m) = &MV(in->b)->inst[sess->ncpus];			\
+	}								\
+} while (0)
+/*
+ * Return to the caller's frame, closing the trys this frame left open;
+ * a return from the handler's own frame ends the run.
+ */
+#define POP_FRAME() do {						\
+	if (!ctx->depth)						\
+		goto done;						\
+	while (ctx->ntry && ctx->tries[ctx->ntry - 1].depth >= ctx->depth) \
+		ctx->ntry--;						\
+	ctx->depth--;							\
+	ctx->fp = fp = fp->prev;					\
+	LOAD_FRAME();							\
+} while (0)
 /* An insert found no room: "Array overflow, check ..." for map in->b. */
 #define IF_FULL_RAISE(e) do {						\
 	if (bt_unlikely(!(e))) {					\
@@ -930,13 +978,7 @@ dispatch:
 	CASE(RET) {
 		const struct bt_func_decl *f = fp->f;
 
-		if (!ctx->depth)
-			goto done;
-		while (ctx->ntry && ctx->tries[ctx->ntry - 1].depth >= ctx->depth)
-			ctx->ntry--;
-		ctx->depth--;
-		ctx->fp = fp = fp->prev;
-		LOAD_FRAME();
+		POP_FRAME();
 		if (f->ret_kind == BT_KIND_INT)
 			r[fp->ret_b] = 0;
 		else if (f->ret_kind == BT_KIND_STR)
@@ -947,13 +989,7 @@ dispatch:
 	CASE(RETI) {
 		int64_t v = RA;
 
-		if (!ctx->depth)
-			goto done;
-		while (ctx->ntry && ctx->tries[ctx->ntry - 1].depth >= ctx->depth)
-			ctx->ntry--;
-		ctx->depth--;
-		ctx->fp = fp = fp->prev;
-		LOAD_FRAME();
+		POP_FRAME();
 		r[fp->ret_b] = v;
 		in = code + fp->ret_pc;
 		NEXT();
@@ -961,13 +997,7 @@ dispatch:
 	CASE(RETS) {
 		const char *v = SR(in->a);
 
-		if (!ctx->depth)
-			goto done;
-		while (ctx->ntry && ctx->tries[ctx->ntry - 1].depth >= ctx->depth)
-			ctx->ntry--;
-		ctx->depth--;
-		ctx->fp = fp = fp->prev;
-		LOAD_FRAME();
+		POP_FRAME();
 		bt_strlcpy(SR(fp->ret_c), v, slen);	/* callee is above: no overlap */
 		in = code + fp->ret_pc;
 		NEXT();
@@ -1030,24 +1060,10 @@ dispatch:
 		RA = WMUL(RB, RC);
 		in++;
 		NEXT();
-	CASE(DIV) {
-		int64_t y = RC;
-
-		if (bt_unlikely(y == 0))
-			RAISE("division by 0");
-		RA = y == -1 ? WSUB(0, RB) : RB / y;
-		in++;
-		NEXT();
-	}
-	CASE(MOD) {
-		int64_t y = RC;
-
-		if (bt_unlikely(y == 0))
-			RAISE("division by 0");
-		RA = y == -1 ? 0 : RB % y;
-		in++;
-		NEXT();
-	}
+	CASE(DIV)
+		DIVIDE(/, WSUB(0, RB));
+	CASE(MOD)
+		DIVIDE(%, 0);
 	CASE(AND)
 		RA = RB & RC;
 		in++;
@@ -1174,8 +1190,7 @@ dispatch:
 	}
 	CASE(MSET) {
 		struct bt_map *m = MAP0(in->b);
-		struct bt_ment *e = bt_map_is_i1(m) ? bt_map_insert1(m, RC) :
-				    bt_map_insert(m, KEYS, NULL);
+		struct bt_ment *e = INSERT_INT(m);
 
 		WORK(map_cost(m));
 		IF_FULL_RAISE(e);
@@ -1195,8 +1210,7 @@ dispatch:
 	}
 	CASE(MADD) {
 		struct bt_map *m = MAP0(in->b);
-		struct bt_ment *e = bt_map_is_i1(m) ? bt_map_insert1(m, RC) :
-				    bt_map_insert(m, KEYS, NULL);
+		struct bt_ment *e = INSERT_INT(m);
 		int64_t *v;
 
 		WORK(map_cost(m));
@@ -1208,12 +1222,11 @@ dispatch:
 		NEXT();
 	}
 	CASE(MDEL) {
-		struct bt_mvar *mv = MV(in->b);
-		uint32_t k;
+		struct bt_map *m;
 
-		for (k = 0; k < mv->ninst; k++) {
-			bt_map_delete(&mv->inst[k], KEYS);
-			WORK(map_cost(&mv->inst[k]));
+		FOR_EACH_INST(m, MV(in->b)) {
+			bt_map_delete(m, KEYS);
+			WORK(map_cost(m));
 		}
 		in += 2;
 		NEXT();
@@ -1268,48 +1281,30 @@ dispatch:
 		NEXT();
 	}
 	CASE(MCLEAR) {
-		struct bt_mvar *mv = MV(in->b);
-		uint32_t k;
+		struct bt_map *m;
 
-		for (k = 0; k < mv->ninst; k++) {
+		FOR_EACH_INST(m, MV(in->b)) {
 			/* a clear visits every entry; a saturated one all maxd */
-			WORK(1 + mv->inst[k].count / 4 +
-			     (mv->inst[k].sat ? mv->inst[k].nslots / 64 : 0));
-			bt_map_clear(&mv->inst[k]);
+			WORK(1 + m->count / 4 + (m->sat ? m->nslots / 64 : 0));
+			bt_map_clear(m);
 		}
 		in++;
 		NEXT();
 	}
 	CASE(MCOUNT) {
-		struct bt_mvar *mv = MV(in->b);
+		struct bt_map *m;
 
-		if (mv->stats) {
-			rc = build_agg(ctx, in->b);
-			if (rc == -2)
-				goto overtime;
-			if (rc)
-				RAISE_SET();
-			RA = mv->inst[sess->ncpus].count;
-		} else {
-			RA = mv->inst[0].count;
-		}
+		WHOLE_MAP(m);
+		RA = m->count;
 		in++;
 		NEXT();
 	}
 
 	CASE(ITINIT) {
-		struct bt_mvar *mv = MV(in->b);
 		struct bt_iter *it = &fp->it[in->a];
-		struct bt_map *m = &mv->inst[0];
+		struct bt_map *m;
 
-		if (mv->stats) {
-			rc = build_agg(ctx, in->b);
-			if (rc == -2)
-				goto overtime;
-			if (rc)
-				RAISE_SET();
-			m = &mv->inst[sess->ncpus];
-		}
+		WHOLE_MAP(m);
 		if (in->x != BT_SORT_NONE &&
 		    bt_map_sort(m, EXT->a, in->x == BT_SORT_DESC, EXT->b,
 				sort_pass, ctx))

@@ -26,7 +26,7 @@ struct output {
 	FILE *out, *err;
 	struct parsed_fmt *fmts;	/* by format index, parsed on first use */
 	char *buf;			/* rendering buffer */
-	size_t cap;
+	size_t cap;			/* >= BT_FMT_STREAM_CLAMP; grows for histograms */
 };
 
 struct output *output_new(const struct bt_prog *prog, FILE *out, FILE *err)
@@ -118,8 +118,9 @@ static void print_printf(struct output *o, const struct bt_rec *r,
 	if (decode_args(pf, p, end, args) < 0)
 		return;
 	text = bt_prog_str(o->prog, o->prog->formats[r->arg].text);
+	/* one printf is cut at STP_BUFFER_SIZE, as in stap, however big buf is */
 	n = bt_fmt_render(text, pf->comps, pf->ncomps, args, pf->nkinds,
-			  o->buf, o->cap, BT_FMT_STREAM, NULL);
+			  o->buf, BT_FMT_STREAM_CLAMP, BT_FMT_STREAM, NULL);
 	if (n > 0)
 		fwrite(o->buf, 1, n, o->out);
 }
@@ -132,6 +133,7 @@ static void print_hist(struct output *o, const struct bt_rec *r,
 	int64_t *counts;
 	size_t need = 0;
 	int64_t n;
+	int kind;
 
 	if (r->arg >= o->prog->nmaps || end - p < 8)
 		return;
@@ -143,9 +145,24 @@ static void print_hist(struct output *o, const struct bt_rec *r,
 		return;
 	counts = xmalloc(nb * 8u + 8);
 	memcpy(counts, p, nb * 8u);
-	n = bt_hist_render(m->hist_kind == BT_HIST_LOG ? BT_FMT_HIST_LOG : BT_FMT_HIST_LINEAR,
-			   counts, nb, (int32_t)m->hist_start, (int32_t)m->hist_interval,
-			   o->prog->limits.hist_elision, o->buf, o->cap, &need);
+	kind = m->hist_kind == BT_HIST_LOG ? BT_FMT_HIST_LOG : BT_FMT_HIST_LINEAR;
+	n = bt_hist_render(kind, counts, nb, (int32_t)m->hist_start,
+			   (int32_t)m->hist_interval, o->prog->limits.hist_elision,
+			   o->buf, o->cap, &need);
+	/*
+	 * SystemTap prints a histogram line by line, so unlike one printf's
+	 * text it is never cut at STP_BUFFER_SIZE: a wide log histogram
+	 * runs to ~10 KB.  Grow the buffer to the whole text and render
+	 * again (the NUL takes one byte more).
+	 */
+	if (n >= 0 && need >= o->cap) {
+		o->cap = need + 1;
+		o->buf = xrealloc(o->buf, o->cap);
+		n = bt_hist_render(kind, counts, nb, (int32_t)m->hist_start,
+				   (int32_t)m->hist_interval,
+				   o->prog->limits.hist_elision, o->buf, o->cap,
+				   NULL);
+	}
 	if (n > 0)
 		fwrite(o->buf, 1, n, o->out);
 	while (nl--)

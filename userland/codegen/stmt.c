@@ -289,19 +289,30 @@ static void gen_delete(struct fn *f, struct stmt *st)
 	int kb, ks, i;
 
 	if (e->kind == E_VAR) {
+		/*
+		 * A deleted scalar is reset to its type's empty value, as in
+		 * stap.  Sema types the symbol, not this bare operand (it is
+		 * never read), so the symbol's type says which value and
+		 * which store.
+		 */
+		bool str = sym->type == TY_STRING;
+		int v;
+
 		if (sym->is_array || sym->type == TY_STATS) {
 			emit(f, BT_OP_MCLEAR, 0, 0, slot_of(f, sym)->index, 0);
-		} else if (is_str(e)) {
-			int s = tmp_s(f);
-
-			load_str(f, s, "");
-			store_lvalue(f, e, s, 0, 0);
-		} else {
-			int r = tmp_r(f);
-
-			load_int(f, r, 0);
-			store_lvalue(f, e, r, 0, 0);
+			return;
 		}
+		v = str ? tmp_s(f) : tmp_r(f);
+		if (str)
+			load_str(f, v, "");
+		else
+			load_int(f, v, 0);
+		if (sym->kind == SYM_GLOBAL)
+			emit(f, str ? BT_OP_GSST : BT_OP_GST, 0,
+			     slot_of(f, sym)->index, v, 0);
+		else
+			emit(f, str ? BT_OP_SMOV : BT_OP_MOV, 0,
+			     f->local_reg[sym->index], v, 0);
 		return;
 	}
 	for (i = 0; i < e->nargs; i++)

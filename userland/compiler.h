@@ -40,6 +40,8 @@ struct compile_opts {
 	const char *runtime;		/* "kernel" (default) or "user" */
 	const char *privilege;		/* "stapdev" (default), "stapusr" .. */
 	bool guru;			/* -g */
+	const char *compatible;		/* --compatible: systemtap_v; NULL
+					   = the version bytetap follows */
 
 	bool unoptimized;		/* -u: keep unused functions/globals */
 	bool no_warnings;		/* -w */

@@ -354,6 +354,9 @@ void diag_note(struct compiler *cc, const char *prefix,
 void diag_warning(struct compiler *cc, const struct token *tok,
 		  const char *fmt, ...)
 {
+	/* -w: not shown, and not counted (so -W has nothing to fail on) */
+	if (cc->opts && cc->opts->no_warnings)
+		return;
 	DIAG_REPORT(cc, &cc->nwarnings, &warning_style, tok, fmt);
 }
 

@@ -50,6 +50,7 @@ struct pp_state {
 	struct hmap config;		/* CONFIG_X -> value */
 	bool config_loaded;
 	const char *kernel_vr, *kernel_v, *arch;
+	bool *args_used;		/* [nargs]: $N/@N expanded somewhere */
 };
 
 struct pp {
@@ -328,7 +329,8 @@ static int eval_term(struct compiler *cc, const struct token **t, int n,
 		if (!strcmp(name, "kernel_vr"))
 			return match_version(st->kernel_vr, op->text, want);
 		if (!strcmp(name, "systemtap_v"))
-			return match_version("4.8", op->text, want);
+			return match_version(o && o->compatible ? o->compatible :
+					     "4.8", op->text, want);
 		if (!strcmp(name, "arch"))
 			return match_string(st->arch, op->text, want);
 		if (!strcmp(name, "runtime"))
@@ -636,6 +638,10 @@ static const struct token *script_arg(struct pp *pp, const struct token *t)
 		return NULL;
 	}
 	const char *arg = o->args[idx - 1];
+	struct pp_state *st = pp_state(pp->cc);
+	if (!st->args_used)
+		st->args_used = cc_alloc(pp->cc, sizeof(bool) * (size_t)nargs);
+	st->args_used[idx - 1] = true;
 	if (is_str) {
 		struct token *r = new_tok(pp, t, TK_STRING);
 		r->text = cc_strdup(pp->cc, arg);
@@ -887,4 +893,12 @@ const struct token **preprocess(struct compiler *cc, struct token *toks,
 	}
 	*nout = pp.nout;
 	return pp.out;
+}
+
+bool pp_arg_used(struct compiler *cc, int idx)
+{
+	struct pp_state *st = pp_state(cc);
+
+	return st->args_used && idx >= 1 && idx <= cc->opts->nargs &&
+	       st->args_used[idx - 1];
 }

@@ -26,4 +26,10 @@ int pp_eval_condition(struct compiler *cc, const struct token **cond, int n);
 /* The architecture the %( arch == ... %) conditions see ("x86_64"). */
 const char *pp_arch(struct compiler *cc);
 
+/*
+ * Was script argument idx (1-based, $idx or @idx) expanded anywhere?
+ * stap warns about the ones that never were.
+ */
+bool pp_arg_used(struct compiler *cc, int idx);
+
 #endif /* BYTETAP_PREPROC_H */

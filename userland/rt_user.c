@@ -26,6 +26,7 @@
 #include "probes/probes.h"
 #include "rt_common.h"
 #include "rt_user.h"
+#include "timing.h"
 #include "util.h"
 #include "bt_builtin.h"
 #include "bt_host.h"
@@ -57,6 +58,7 @@ struct rt {
 	pid_t target;		/* target(): -x PID, or the -c command */
 	int release_fd;		/* -c: closing it lets the command exec */
 	uint64_t seed;
+	struct bt_stat *ptime;	/* -t: [nprobes] handler times, ns */
 };
 
 static uint64_t mono_ns(void)
@@ -237,7 +239,16 @@ static void run_probe(struct rt *rt, uint32_t p)
 
 	if (rt->aborted)
 		return;
-	rc = bt_run_probe(rt->ctx, p);
+	if (rt->ptime) {
+		struct bt_stat_shape shape;
+		uint64_t t0 = mono_ns();
+
+		rc = bt_run_probe(rt->ctx, p);
+		timing_shape(&shape);
+		bt_stat_add(&shape, &rt->ptime[p], (int64_t)(mono_ns() - t0));
+	} else {
+		rc = bt_run_probe(rt->ctx, p);
+	}
 	flush_output(rt);
 	switch (bt_run_outcome(rt->sess, rc)) {
 	case BT_OUTCOME_ERROR: rt->failed = 1; break;
@@ -399,6 +410,26 @@ static int setup(struct rt *rt)
 	return 0;
 }
 
+/* -t: stap's report after the end probes, into the script's output. */
+static void report_timing(struct rt *rt)
+{
+	struct probe_time *t = xcalloc(rt->prog->nprobes + 1, sizeof(*t));
+	struct bt_stat_shape shape;
+	uint32_t i;
+
+	timing_shape(&shape);
+	for (i = 0; i < rt->prog->nprobes; i++) {
+		const struct bt_stat *part = &rt->ptime[i];
+		struct bt_stat merged;
+
+		/* one "CPU", merged as stap's _stp_stat_get() merges */
+		bt_stat_merge_scalar(&shape, &merged, &part, 1);
+		timing_from_stat(&t[i], &merged);
+	}
+	timing_report(stdout, rt->prog, rt->o, t, false);
+	free(t);
+}
+
 int rt_user_run(const struct bt_prog *prog, const struct options *o)
 {
 	const struct bt_probe_decl *bad;
@@ -420,6 +451,14 @@ int rt_user_run(const struct bt_prog *prog, const struct options *o)
 	}
 	if (setup(&rt) != 0)
 		return 1;
+	if (o->timing) {
+		struct bt_stat_shape shape;
+
+		timing_shape(&shape);
+		rt.ptime = xcalloc(prog->nprobes + 1, sizeof(*rt.ptime));
+		for (i = 0; i < prog->nprobes; i++)
+			bt_stat_clear(&shape, &rt.ptime[i]);
+	}
 
 	rt_catch_signals();
 
@@ -441,6 +480,8 @@ int rt_user_run(const struct bt_prog *prog, const struct options *o)
 	main_loop(&rt, timers, ntimers);
 	run_kind(&rt, bt_final_kind(rt.failed));
 	flush_output(&rt);
+	if (rt.ptime)
+		report_timing(&rt);
 	fflush(stdout);
 	if (rt.child > 0) {
 		kill(rt.child, SIGTERM);
@@ -456,5 +497,6 @@ int rt_user_run(const struct bt_prog *prog, const struct options *o)
 	free(rt.ctx);
 	munmap(rt.sess, rt.sess_size);
 	free(timers);
+	free(rt.ptime);
 	return status;
 }

@@ -153,8 +153,10 @@ const struct btf *kbtf_vmlinux(const char **why)
 	return vmlinux;
 }
 
+/* Modules asked for, with their BTF or, when there is none, why: the
+ * table owns both, so a caller's *why needs no freeing. */
 #define MAX_MODULES 64
-static struct { char *name; struct btf *btf; } modules[MAX_MODULES];
+static struct { char *name; struct btf *btf; char *why; } modules[MAX_MODULES];
 static int nmodules;
 
 const struct btf *kbtf_module(const char *module, const char **why)
@@ -167,21 +169,27 @@ const struct btf *kbtf_module(const char *module, const char **why)
 	if (!base || !strcmp(module, "kernel"))
 		return base;
 	for (i = 0; i < nmodules; i++)
-		if (!strcmp(modules[i].name, module))
+		if (!strcmp(modules[i].name, module)) {
+			if (!modules[i].btf && why)
+				*why = modules[i].why;
 			return modules[i].btf;
-	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", module);
-	b = btf__parse_split(path, (struct btf *)base);
-	if (!b || libbpf_get_error(b)) {
+		}
+	if (nmodules == MAX_MODULES) {
 		if (why)
-			*why = xasprintf("no BTF for module %s (%s: is it loaded?)",
-					 module, path);
+			*why = "too many modules named in one script";
 		return NULL;
 	}
-	if (nmodules < MAX_MODULES) {
-		modules[nmodules].name = xstrdup(module);
-		modules[nmodules].btf = b;
-		nmodules++;
+	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", module);
+	b = btf__parse_split(path, (struct btf *)base);
+	modules[nmodules].name = xstrdup(module);
+	if (!b || libbpf_get_error(b)) {
+		b = NULL;
+		modules[nmodules].why = xasprintf("no BTF for module %s (%s: is it loaded?)",
+						  module, path);
+		if (why)
+			*why = modules[nmodules].why;
 	}
+	modules[nmodules++].btf = b;
 	return b;
 }
 

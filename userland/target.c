@@ -705,6 +705,43 @@ static bool start_target(struct lower *L, const struct target_ctx *ctx,
 	return false;
 }
 
+/*
+ * The BTF of @cast's MODULES, as stap searches them: a list split by ':',
+ * tried in order, the first that has type NAME winning.  "kernel..." and a
+ * "<header.h>" (stap compiles the header; its types are the kernel's UAPI
+ * ones, which the kernel's BTF has) mean vmlinux.
+ */
+static const struct btf *cast_btf(struct compiler *cc, const char *modules,
+				  const char *name, int *type,
+				  const char **module, const char **why)
+{
+	const char *p = modules, *bwhy = NULL;
+	const struct btf *b;
+
+	*why = NULL;
+	while (*p) {
+		size_t n = strcspn(p, ":");
+		char *m = cc_printf(cc, "%.*s", (int)n, p);
+
+		if (!strncmp(m, "kernel", 6) || m[0] == '<' || !*m)
+			m = "kernel";
+		b = kbtf_module(m, &bwhy);
+		if (b && (*type = kbtf_named_type(b, name)) >= 0) {
+			*module = m;
+			return b;
+		}
+		if (!*why)
+			*why = b ? cc_printf(cc, "type '%s' not found in the %s BTF",
+					     name, m) : bwhy;
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	if (!*why)
+		*why = "no module named";
+	return NULL;
+}
+
 struct expr *target_lower(struct compiler *cc, const struct target_ctx *ctx,
 			  const struct expr *e, const char **why,
 			  const struct token **at)
@@ -715,22 +752,13 @@ struct expr *target_lower(struct compiler *cc, const struct target_ctx *ctx,
 	int i;
 
 	if (e->kind == E_CAST) {
-		const char *module = e->str2, *bwhy = NULL;
+		const char *module = NULL;
 		int type;
 
-		if (!module || !strncmp(module, "kernel", 6) || module[0] == '<')
-			module = "kernel";
-		L.b = kbtf_module(module, &bwhy);
-		if (!L.b) {
-			*why = bwhy;
+		L.b = cast_btf(cc, e->str2 ? e->str2 : "kernel", e->str,
+			       &type, &module, why);
+		if (!L.b)
 			return NULL;
-		}
-		type = kbtf_named_type(L.b, e->str);
-		if (type < 0) {
-			*why = cc_printf(cc, "type '%s' not found in the %s BTF",
-					 e->str, module);
-			return NULL;
-		}
 		if (!e->ncomps && !e->pretty)
 			return e->lhs;		/* @cast(p, "T") is p */
 		tv.type = type;

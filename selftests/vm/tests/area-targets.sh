@@ -49,6 +49,12 @@ bt -e 'probe kernel.trace("sched_process_exec") {
 		@cast($p, "task_struct")->real_parent->pid > 0); exit() } }' -c 'write_loop 1'
 expect_out "@cast(p, \"task_struct\")->field, with and without 'struct'" "1 1"
 
+bt -e 'probe kernel.function("vfs_write") {
+	if (pid() == target()) { println(@cast($p, "task_struct", "no_such_mod:kernel")->tgid == pid()); exit() } }' -c 'write_loop 1'
+expect_out "@cast's module list is searched in order, as stap's (\"absent:kernel\")" "1"
+bt -p2 -e 'probe begin { println(@cast(0, "task_struct", "no_such_mod_a:no_such_mod_b")->tgid) }'
+expect_err "@cast on modules none of which has BTF names the first" "no BTF for module no_such_mod_a"
+
 bt -e 'probe kernel.trace("sched:sched_process_e*") { printf("%s ", pp()) }
 probe timer.s(1) { exit() }' -c 'write_loop 1'
 if grep -q 'kernel.trace("sched:sched_process_exec")' $T/out && grep -q 'kernel.trace("sched:sched_process_exit")' $T/out; then

@@ -340,6 +340,13 @@ void diag_sema_error(struct compiler *cc, const struct token *tok,
 	DIAG_REPORT(cc, &cc->nerrors, &sema_style, tok, fmt);
 }
 
+void diag_verror(struct compiler *cc, enum diag_kind kind,
+		 const struct token *tok, const char *fmt, va_list ap)
+{
+	vreport(cc, &cc->nerrors, kind == DIAG_SEMA ? &sema_style : &parse_style,
+		tok, fmt, ap);
+}
+
 void diag_note(struct compiler *cc, const char *prefix,
 	       const struct token *tok)
 {

@@ -71,6 +71,15 @@ const char *diag_token_desc(struct compiler *cc, const struct token *tok);
 void diag_parse_error(struct compiler *cc, const struct token *tok,
 		      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/*
+ * The va_list form of diag_parse_error() (DIAG_PARSE) and
+ * diag_sema_error() (DIAG_SEMA), for the parser's and sema's error exits.
+ */
+enum diag_kind { DIAG_PARSE, DIAG_SEMA };
+void diag_verror(struct compiler *cc, enum diag_kind kind,
+		 const struct token *tok, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
 /* Preprocessor flavour: "parse error: MSG / at: TOKEN / source". */
 void diag_pp_error(struct compiler *cc, const struct token *tok,
 		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));

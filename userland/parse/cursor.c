@@ -42,12 +42,11 @@ bool p_accept(struct parser *p, const char *s)
 
 void p_fail(struct parser *p, const struct token *t, const char *fmt, ...)
 {
-	char buf[512];
 	va_list ap;
+
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	diag_verror(p->cc, DIAG_PARSE, t, fmt, ap);
 	va_end(ap);
-	diag_parse_error(p->cc, t, "%s", buf);
 	longjmp(p->fail, 1);
 }
 

@@ -24,12 +24,11 @@
 
 void sema_fail(struct sema *S, const struct token *t, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
+
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	diag_verror(S->cc, DIAG_SEMA, t, fmt, ap);
 	va_end(ap);
-	diag_sema_error(S->cc, t, "%s", buf);
 	longjmp(S->fail, 1);
 }
 

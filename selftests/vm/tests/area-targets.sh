@@ -49,7 +49,7 @@ bt -e 'probe kernel.trace("sched_process_exec") {
 		@cast($p, "task_struct")->real_parent->pid > 0); exit() } }' -c 'write_loop 1'
 expect_out "@cast(p, \"task_struct\")->field, with and without 'struct'" "1 1"
 
-bt -e 'probe kernel.function("vfs_write") {
+bt -e 'probe kernel.trace("sched_process_exec") {
 	if (pid() == target()) { println(@cast($p, "task_struct", "no_such_mod:kernel")->tgid == pid()); exit() } }' -c 'write_loop 1'
 expect_out "@cast's module list is searched in order, as stap's (\"absent:kernel\")" "1"
 bt -p2 -e 'probe begin { println(@cast(0, "task_struct", "no_such_mod_a:no_such_mod_b")->tgid) }'

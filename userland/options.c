@@ -183,6 +183,12 @@ static const struct option long_opts[] = {
  */
 #define SHORT_OPTS ":hVvtp:I:e:E:o:R:r:a:m:kgPc:x:D:bs:uqiwl:d:L:FS:B:WG:T:"
 
+/* Reasons several refused options share. */
+#define NO_SERVERS "there are no compile servers: nothing is compiled to a module"
+#define NO_SDT "there are no SDT markers to benchmark"
+#define THIS_MACHINE "scripts run against this machine's own kernel and files"
+#define USE_LIST "list probe points with -l 'PATTERN' (or -L)"
+
 /* Why a stap option is refused; by short option, or long option name. */
 static const struct refusal {
 	int shortopt;
@@ -210,29 +216,26 @@ static const struct refusal {
 	{ 'S', NULL, "output files are not rotated" },
 	{ 0, "skip-badvars", "a $variable that cannot be resolved is an error, "
 		"never a silent 0" },
-	{ 0, "client-options", "there are no compile servers: nothing is compiled "
-		"to a module" },
-	{ 0, "use-server", "there are no compile servers: nothing is compiled to a module" },
-	{ 0, "list-servers", "there are no compile servers: nothing is compiled to a module" },
-	{ 0, "trust-servers", "there are no compile servers: nothing is compiled to a module" },
-	{ 0, "use-server-on-error", "there are no compile servers: nothing is "
-		"compiled to a module" },
-	{ 0, "use-http-server", "there are no compile servers: nothing is compiled "
-		"to a module" },
+	{ 0, "client-options", NO_SERVERS },
+	{ 0, "use-server", NO_SERVERS },
+	{ 0, "list-servers", NO_SERVERS },
+	{ 0, "trust-servers", NO_SERVERS },
+	{ 0, "use-server-on-error", NO_SERVERS },
+	{ 0, "use-http-server", NO_SERVERS },
 	{ 0, "sign-module", "no module is built, so there is none to sign" },
 	{ 0, "remote", "scripts run on this machine only" },
 	{ 0, "remote-prefix", "scripts run on this machine only" },
 	{ 0, "check-version", "there are no version-dependent syntax warnings" },
 	{ 0, "suppress-handler-errors", "a handler's runtime error always counts "
 		"(MAXERRORS ends the session)" },
-	{ 0, "sysroot", "scripts run against this machine's own kernel and files" },
-	{ 0, "sysenv", "scripts run against this machine's own kernel and files" },
+	{ 0, "sysroot", THIS_MACHINE },
+	{ 0, "sysenv", THIS_MACHINE },
 	{ 0, "dyninst", "use --runtime=user for scripts that need no kernel probe" },
 	{ 0, "bpf", "bytetap runs its own bytecode, not eBPF; use --runtime=user "
 		"or the kernel runtime" },
-	{ 0, "benchmark-sdt", "there are no SDT markers to benchmark" },
-	{ 0, "benchmark-sdt-loops", "there are no SDT markers to benchmark" },
-	{ 0, "benchmark-sdt-threads", "there are no SDT markers to benchmark" },
+	{ 0, "benchmark-sdt", NO_SDT },
+	{ 0, "benchmark-sdt-loops", NO_SDT },
+	{ 0, "benchmark-sdt-threads", NO_SDT },
 	{ 0, "target-namespaces", "target() and friends use this pid namespace" },
 	{ 0, "monitor", "there is no monitor mode" },
 	{ 0, "interactive", "there is no interactive mode" },
@@ -240,8 +243,8 @@ static const struct refusal {
 	{ 0, "language-server", "there is no language server" },
 	{ 0, "semantic-keep-going", "pass 2 already reports the errors it finds "
 		"before it stops" },
-	{ 0, "dump-probe-types", "list probe points with -l 'PATTERN' (or -L)" },
-	{ 0, "dump-probe-aliases", "list probe points with -l 'PATTERN' (or -L)" },
+	{ 0, "dump-probe-types", USE_LIST },
+	{ 0, "dump-probe-aliases", USE_LIST },
 	{ 0, "dump-functions", "read the tapsets/ directory" },
 };
 

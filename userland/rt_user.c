@@ -59,6 +59,7 @@ struct rt {
 	int release_fd;		/* -c: closing it lets the command exec */
 	uint64_t seed;
 	struct bt_stat *ptime;	/* -t: [nprobes] handler times, ns */
+	struct bt_stat_shape ptime_shape;
 };
 
 static uint64_t mono_ns(void)
@@ -240,12 +241,11 @@ static void run_probe(struct rt *rt, uint32_t p)
 	if (rt->aborted)
 		return;
 	if (rt->ptime) {
-		struct bt_stat_shape shape;
 		uint64_t t0 = mono_ns();
 
 		rc = bt_run_probe(rt->ctx, p);
-		timing_shape(&shape);
-		bt_stat_add(&shape, &rt->ptime[p], (int64_t)(mono_ns() - t0));
+		bt_stat_add(&rt->ptime_shape, &rt->ptime[p],
+			    (int64_t)(mono_ns() - t0));
 	} else {
 		rc = bt_run_probe(rt->ctx, p);
 	}
@@ -452,12 +452,10 @@ int rt_user_run(const struct bt_prog *prog, const struct options *o)
 	if (setup(&rt) != 0)
 		return 1;
 	if (o->timing) {
-		struct bt_stat_shape shape;
-
-		timing_shape(&shape);
+		timing_shape(&rt.ptime_shape);
 		rt.ptime = xcalloc(prog->nprobes + 1, sizeof(*rt.ptime));
 		for (i = 0; i < prog->nprobes; i++)
-			bt_stat_clear(&shape, &rt.ptime[i]);
+			bt_stat_clear(&rt.ptime_shape, &rt.ptime[i]);
 	}
 
 	rt_catch_signals();

@@ -70,7 +70,8 @@ struct gen_out {
 	/*
 	 * The generator's own verdicts on the final code, independent of
 	 * bt_verify.c (a walk of every path, gen.c): any of them set means
-	 * the verifier must refuse the program.
+	 * the verifier must refuse the program.  They judge the model, so
+	 * after the byte-flipping mutation all four are 0 (not known).
 	 */
 	int try_bad;		/* some pc is reached with two try stacks, or
 				 * a JMP / TRYEND pops more than is open */

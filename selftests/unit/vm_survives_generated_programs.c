@@ -270,6 +270,26 @@ static int show(uint64_t seed)
 	return 0;
 }
 
+/*
+ * Seed 0x55ee319eabfd64e2 (bt-fuzz's options) deletes an instruction, which
+ * leaves a TRYEND with nothing open, then flips one bit that turns that
+ * TRYEND (17) into DIV (25).  The verifier rightly accepts the result, so
+ * the model's "two try stacks" must not follow the program past the flip.
+ */
+static int flipped_verdict_cleared(void)
+{
+	struct gen_opts o = opts;
+	struct gen_out out;
+	int ok;
+
+	o.ctx_pct = 3;
+	if (gen_program(0x55ee319eabfd64e2ull, &o, &out))
+		return 0;
+	ok = out.mutated && !out.try_bad && !out.must_refuse;
+	gen_out_free(&out);
+	return ok;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int n = 3000, i, missing = 0, cf_gen = 0, cf_ok = 0;
@@ -344,6 +364,7 @@ int main(int argc, char **argv)
 	if (lock_gap)
 		printf("# %u accepted programs have a lock set that misses a variable, first seed 0x%llx\n",
 		       lock_gap, (unsigned long long)first_lock_gap);
+	CHECK(flipped_verdict_cleared(), "a program whose bytes were flipped carries no verdict from the model (seed 0x55ee319eabfd64e2: TRYEND flipped to DIV)");
 	CHECK(try_gap == 0, "the verifier refuses every program that reaches an instruction with two try stacks");
 	CHECK(iter_gap == 0, "the verifier refuses every program that reads an iterator not set up on every path");
 	CHECK(lock_gap == 0, "the verifier refuses every probe whose lock set misses a variable");
